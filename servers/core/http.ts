@@ -1,0 +1,46 @@
+// HTTP plumbing both servers share: body limits, JSON errors, /health and per-model readiness.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HttpError } from './http-error.js';
+import { serverStatus, type ModelRecord } from './model-states.js';
+
+export type ModelTable<H> = Map<string, ModelRecord<H>>;
+
+/** Seconds a client should wait before asking again for a model that is still loading. */
+const RETRY_AFTER_S = '1';
+
+/** Returns the loaded handle of a model, or throws the 404 / 503 the client should see. */
+export function readyModel<H>(models: ModelTable<H>, name: string | undefined): H {
+  if (!name) throw new HttpError(400, 'model: is required');
+  const m = models.get(name);
+  if (!m) throw new HttpError(404, `model "${name}" does not exist on this server; it has ${[...models.keys()].join(', ')}`, 'not_found_error');
+  if (m.state === 'failed') throw new HttpError(503, `model "${name}" failed to load: ${m.error}`, 'model_failed');
+  if (m.state !== 'ready' || m.handle === undefined) {
+    throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', { 'retry-after': RETRY_AFTER_S });
+  }
+  return m.handle;
+}
+
+export function buildApp<H>(opts: { server: string; bodyLimit: number; models: ModelTable<H> }): FastifyInstance {
+  const app = Fastify({ bodyLimit: opts.bodyLimit, logger: false, forceCloseConnections: true });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.status).headers(err.headers).send({ error: { message: err.message, type: err.type } });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const message = status === 413 ? `request body is larger than the limit of ${opts.bodyLimit} bytes` : err.message;
+    return reply.code(status).send({ error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', code: err.code } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } }));
+
+  app.get('/health', async (_req, reply) => {
+    const status = serverStatus(opts.models.values());
+    return reply.code(status === 'ok' ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
+  });
+  app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
+    const m = opts.models.get(req.params.name);
+    if (!m) throw new HttpError(404, `model "${req.params.name}" does not exist on this server`, 'not_found_error');
+    return reply.code(m.state === 'ready' ? 200 : 503).send(m);
+  });
+  return app;
+}

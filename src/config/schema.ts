@@ -1,0 +1,102 @@
+// The models.yaml schema (zod) and the types it yields: the one description of what a config may say.
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+/** A field that takes human text and yields a number, with one clear message when it cannot. */
+function humanUnit(parse: (s: string) => number | undefined, expected: string) {
+  return z.unknown().transform((value, ctx) => {
+    const n = typeof value === 'string' ? parse(value) : undefined;
+    if (n === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+export const duration = () => humanUnit(parseDuration, 'a duration such as 500ms, 0.5s or 2m');
+export const size = () => humanUnit(parseSize, 'a size such as 512KB, 200MB or 1GB');
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"');
+
+export const modelSchema = z.strictObject({
+  name,
+  /** Model file, relative to the config file's folder. */
+  path: z.string().min(1).optional(),
+  /** How `modelctl pull` obtains the file: `demo:llama[?size=…&seed=…]`, `demo:whisper…`, or an http(s) URL. */
+  source: z.string().min(1).optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits').optional(),
+  /** For the asr-ocr server: what the model does. */
+  type: z.enum(['asr', 'ocr']).optional(),
+  /** OCR language data (`@tesseract.js-data/<language>`). */
+  language: z.string().regex(/^[a-z_]+$/).optional(),
+});
+
+const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
+
+export const serverSchema = z.strictObject({
+  kind: z.enum(['llm', 'asr-ocr']),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(1).max(65535),
+  /** Models loaded at once; defaults to 3 for llm and 2 for asr-ocr. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Extra attempts after a failed load. */
+  retries: z.number().int().min(0).max(10).default(1),
+  retryDelay: duration().default(500),
+  /** Test inference at load time: off unless asked for. */
+  warmup: z.boolean().default(false),
+  /** Map model files instead of reading them: faster to "ready", the reading moves to the first request. */
+  mmap: z.boolean().default(false),
+  /** LLM runtime backend: `false` for CPU (fastest start without a GPU), or `auto`, `cuda`, `vulkan`, `metal`. */
+  gpu: z.union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).default(false),
+  /** CPU threads per inference; defaults to the cores less one. */
+  threads: z.number().int().min(1).max(256).optional(),
+  contextSize: z.number().int().min(64).default(1024),
+  /** Requests served at once per model (context sequences). */
+  parallel: z.number().int().min(1).max(64).default(2),
+  /** Largest accepted request body. */
+  bodyLimit: size().default(1_000_000),
+  models: z.array(modelSchema).min(1, 'expected at least one model'),
+});
+
+export const configSchema = z.strictObject({
+  /** Cold-start budget for the whole stack. */
+  budget: duration().default(120_000),
+  servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type ServerKind = keyof typeof KIND_DEFAULT_CONCURRENCY;
+
+export interface ModelConfig extends z.output<typeof modelSchema> {
+  /** Absolute path of the model file, when it has one. */
+  file?: string;
+}
+
+export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency'> {
+  name: string;
+  concurrency: number;
+  models: ModelConfig[];
+}
+
+/** The config every part of modelctl reads: validated, defaults filled, paths absolute. */
+export interface Config {
+  file: string;
+  dir: string;
+  /** Where logs and state live: `.modelctl/` beside the config file. */
+  stateDir: string;
+  budget: number;
+  servers: ServerConfig[];
+}
+
+export function defaultConcurrency(kind: ServerKind): number {
+  return KIND_DEFAULT_CONCURRENCY[kind];
+}
+
+/** Keys allowed at a key path, for "did you mean" suggestions. */
+export function knownKeysAt(path: PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(configSchema.shape);
+  if (path[0] === 'servers' && path.length === 2) return Object.keys(serverSchema.shape);
+  if (path[0] === 'servers' && path[2] === 'models' && path.length === 4) return Object.keys(modelSchema.shape);
+  return [];
+}

@@ -1,0 +1,131 @@
+// Reads and checks a GGUF header without llama.cpp: a file that would make llama.cpp abort the process is refused here first.
+import { open, type FileHandle } from 'node:fs/promises';
+import { GGUF_MAGIC, GGUF_ALIGNMENT, ValueType, alignUp, tensorBytes, type TensorInfo } from './format.js';
+
+/** Why a file is not a usable GGUF model; the message is the reason shown to users. */
+export class GgufError extends Error {}
+
+export interface GgufHeader {
+  version: number;
+  metadata: Map<string, unknown>;
+  tensors: TensorInfo[];
+  dataOffset: number;
+  fileSize: number;
+}
+
+/** Reads a file front to back through a growing window, never past its end. */
+class Cursor {
+  pos = 0;
+  private buf = Buffer.alloc(0);
+  private bufStart = 0;
+  constructor(private fh: FileHandle, readonly size: number) {}
+
+  private async need(n: number): Promise<Buffer> {
+    if (this.pos + n > this.size) throw new GgufError(`truncated header: needs byte ${this.pos + n}, file has ${this.size}`);
+    const end = this.bufStart + this.buf.length;
+    if (this.pos < this.bufStart || this.pos + n > end) {
+      const len = Math.min(Math.max(n, 1 << 20), this.size - this.pos);
+      this.buf = Buffer.alloc(len);
+      await this.fh.read(this.buf, 0, len, this.pos);
+      this.bufStart = this.pos;
+    }
+    const at = this.pos - this.bufStart;
+    this.pos += n;
+    return this.buf.subarray(at, at + n);
+  }
+
+  async u32() { return (await this.need(4)).readUInt32LE(0); }
+  async u64(what: string) {
+    const v = (await this.need(8)).readBigUInt64LE(0);
+    if (v > BigInt(this.size) * 8n) throw new GgufError(`implausible ${what}: ${v}`);
+    return Number(v);
+  }
+  async string(what: string) {
+    const len = await this.u64(`${what} length`);
+    return (await this.need(len)).toString('utf8');
+  }
+  async value(type: number, key: string): Promise<unknown> {
+    switch (type) {
+      case ValueType.UINT8: return (await this.need(1)).readUInt8(0);
+      case ValueType.INT8: return (await this.need(1)).readInt8(0);
+      case ValueType.UINT16: return (await this.need(2)).readUInt16LE(0);
+      case ValueType.INT16: return (await this.need(2)).readInt16LE(0);
+      case ValueType.UINT32: return (await this.need(4)).readUInt32LE(0);
+      case ValueType.INT32: return (await this.need(4)).readInt32LE(0);
+      case ValueType.FLOAT32: return (await this.need(4)).readFloatLE(0);
+      case ValueType.BOOL: return (await this.need(1)).readUInt8(0) !== 0;
+      case ValueType.STRING: return this.string(key);
+      case ValueType.UINT64: return (await this.need(8)).readBigUInt64LE(0);
+      case ValueType.INT64: return (await this.need(8)).readBigInt64LE(0);
+      case ValueType.FLOAT64: return (await this.need(8)).readDoubleLE(0);
+      case ValueType.ARRAY: {
+        const itemType = await this.u32();
+        const count = await this.u64(`${key} item count`);
+        const items: unknown[] = [];
+        for (let i = 0; i < count; i++) items.push(await this.value(itemType, key));
+        return items;
+      }
+      default: throw new GgufError(`metadata ${key} has unknown value type ${type}`);
+    }
+  }
+}
+
+/** Parses magic, version, metadata and tensor infos, and checks every tensor's data lies inside the file. */
+export async function readGgufHeader(path: string): Promise<GgufHeader> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new GgufError(code === 'ENOENT' ? 'file not found (run `modelctl pull`)' : `cannot open: ${code}`);
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) throw new GgufError('file is empty (0 bytes)');
+    const c = new Cursor(fh, size);
+    if (size < 8 || (await c.u32()) !== GGUF_MAGIC) throw new GgufError('not a GGUF file (wrong magic bytes)');
+    const version = await c.u32();
+    if (version < 2 || version > 3) throw new GgufError(`unsupported GGUF version ${version} (expected 2 or 3)`);
+    const tensorCount = await c.u64('tensor count');
+    const kvCount = await c.u64('metadata count');
+    const metadata = new Map<string, unknown>();
+    for (let i = 0; i < kvCount; i++) {
+      const key = await c.string('metadata key');
+      metadata.set(key, await c.value(await c.u32(), key));
+    }
+    const tensors: TensorInfo[] = [];
+    for (let i = 0; i < tensorCount; i++) {
+      const name = await c.string('tensor name');
+      const nDims = await c.u32();
+      if (nDims > 4) throw new GgufError(`tensor ${name} has ${nDims} dimensions (at most 4)`);
+      const dims: number[] = [];
+      for (let d = 0; d < nDims; d++) dims.push(await c.u64(`tensor ${name} dimension`));
+      tensors.push({ name, dims, type: await c.u32(), offset: await c.u64(`tensor ${name} offset`) });
+    }
+    const alignment = Number(metadata.get('general.alignment') ?? GGUF_ALIGNMENT);
+    const dataOffset = alignUp(c.pos, alignment);
+    for (const t of tensors) {
+      const bytes = tensorBytes(t);
+      if (bytes !== undefined && dataOffset + t.offset + bytes > size) {
+        throw new GgufError(`truncated: tensor ${t.name} ends at byte ${dataOffset + t.offset + bytes}, file has ${size}`);
+      }
+    }
+    return { version, metadata, tensors, dataOffset, fileSize: size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Keys llama.cpp asserts on (it aborts the process without them) for the decoder architectures it shares code for. */
+const REQUIRED_PER_ARCH = ['context_length', 'embedding_length', 'block_count', 'feed_forward_length', 'attention.head_count'];
+
+/** Checks that a header describes a model llama.cpp can load without aborting; returns the header. */
+export function checkLlmHeader(h: GgufHeader): GgufHeader {
+  const arch = h.metadata.get('general.architecture');
+  if (typeof arch !== 'string') throw new GgufError('metadata general.architecture is missing');
+  const missing = REQUIRED_PER_ARCH.map((k) => `${arch}.${k}`).filter((k) => !h.metadata.has(k));
+  if (missing.length > 0) throw new GgufError(`metadata ${missing.join(', ')} missing (llama.cpp would abort on it)`);
+  if (!h.metadata.has('tokenizer.ggml.tokens')) throw new GgufError('metadata tokenizer.ggml.tokens missing: the model has no vocabulary');
+  if (h.tensors.length === 0) throw new GgufError('the file holds no tensors');
+  return h;
+}
