@@ -1,17 +1,18 @@
 // Llama instances that load models side by side. node-llama-cpp serializes loads on one instance, so a real cap of N needs N instances.
-// An instance costs ~0.5 s of CPU to start (node-llama-cpp forks a check of its binary), so the first starts at once and
-// another starts only when a large load is waiting for it: a small model finishes on a busy instance before a new one is up.
+// An instance costs ~0.5-0.8 s of CPU to start (node-llama-cpp forks a check of its binary), and on this 2-core machine a
+// 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such models made the cold start slower.
+// So the first starts at once, and another starts only while enough bytes wait that they would outlast its start-up.
 import type { Llama } from 'node-llama-cpp';
 import { Pool } from '../core/pool.js';
 
-/** Loads at least this large are worth starting another instance for (~0.5 s of reading at disk speed). */
-export const LANE_WORTH_BYTES = 64 * 1024 * 1024;
+/** Waiting bytes worth one more instance: ~1.5 s of loading at the ~0.7 GB/s measured here, twice an instance's start-up. */
+export const LANE_WORTH_BYTES = 1024 ** 3;
 
 export class Lanes {
   private pool = new Pool<Llama>();
   private all: Promise<Llama>[] = [];
   private up = 0;
-  private bigWaiting = 0;
+  private waitingBytes = 0;
   private readonly first: Promise<Llama>;
 
   constructor(private readonly max: number, private readonly create: () => Promise<Llama>) {
@@ -25,18 +26,19 @@ export class Lanes {
     return lane;
   }
 
-  /** One more instance per large waiting load that no starting instance will serve, up to the cap, never before the first is up. */
+  /** One more instance per LANE_WORTH_BYTES waiting that no starting instance will take, up to the cap, never before the first is up. */
   private grow(): void {
-    while (this.up > 0 && this.all.length < this.max && this.bigWaiting > this.all.length - this.up) this.start();
+    const starting = () => this.all.length - this.up;
+    while (this.up > 0 && this.all.length < this.max && this.waitingBytes >= (starting() + 1) * LANE_WORTH_BYTES) this.start();
   }
 
   /** Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. */
   async use<R>(bytes: number, fn: (llama: Llama) => Promise<R>): Promise<R> {
     await this.first;
-    const big = bytes >= LANE_WORTH_BYTES;
-    if (big) { this.bigWaiting += 1; this.grow(); }
+    this.waitingBytes += bytes;
+    this.grow();
     const llama = await this.pool.acquire();
-    if (big) this.bigWaiting -= 1;
+    this.waitingBytes -= bytes;
     try {
       return await fn(llama);
     } finally {

@@ -47,8 +47,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      return `${file}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`;
+      const at = lines.linePos(e.pos[0]);
+      return `${file}:${at.line}:${at.col}: not valid YAML: ${e.message.split('\n')[0]}`;
     }), file);
   }
   const lineOf = (path: Path) => lineOfPath(doc, lines, path);

@@ -1,0 +1,55 @@
+// Helpers every benchmark shares: medians and ratios, real servers started and timed, page-cache eviction.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, execaNode } from 'execa';
+import type { ServerMessage } from '../servers/core/ready-signal.js';
+import type { TimingEvent } from '../src/timing/events.js';
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** Drops a file's pages from the page cache (GNU dd, no root needed), so the next read comes from disk. */
+export async function evictFromCache(files: string[]): Promise<void> {
+  await Promise.all(files.map((f) => execa('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none'])));
+}
+
+export interface ServerRun {
+  /** Spawn to the server's ready signal, as a supervisor sees it. */
+  coldStartMs: number;
+  /** First load_start to last load_end: the loads alone, without process and runtime start-up. */
+  loadsMs: number;
+  events: TimingEvent[];
+}
+
+/** Starts a built server with a config, waits for its IPC ready signal, stops it. */
+export async function timeServerStart(kind: 'llm' | 'asr-ocr', dir: string, configText: string): Promise<ServerRun> {
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, `bench-${kind}.yaml`);
+  writeFileSync(config, configText);
+  const started = performance.now();
+  const child = execaNode(`dist/servers/${kind}/main.js`, ['--config', config], { ipc: true, reject: false, stdout: 'ignore', stderr: 'pipe' });
+  const events: TimingEvent[] = [];
+  const coldStartMs = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: ServerMessage) => {
+      if (m.type === 'timing') events.push(m.event);
+      if (m.type === 'ready') resolve(performance.now() - started);
+      if (m.type === 'failed') reject(new Error(`server failed: ${m.error}`));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  child.kill('SIGTERM');
+  await child;
+  const at = (e: TimingEvent) => Date.parse(e.ts);
+  const starts = events.filter((e) => e.event === 'load_start').map(at);
+  const ends = events.filter((e) => e.event === 'load_end').map(at);
+  return { coldStartMs, loadsMs: Math.max(...ends) - Math.min(...starts), events };
+}
+
+export function saveResult(name: string, result: unknown): void {
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
+
+const dir = tempDir();
+const modelctl = (...args: string[]) => execa('node', ['bin/modelctl.js', ...args], { reject: false, env: { NO_COLOR: '1' } });
+
+describe('modelctl CLI', () => {
+  it('validate exits 0 on the shipped models.yaml', async () => {
+    const r = await modelctl('validate');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('models.yaml: 1 server(s), 3 model(s)');
+  });
+
+  it('validate exits 2 and lists every problem with line and key path', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'servers:\n  llm:\n    kind: llm\n    port: 8081\n    conurrency: 3\n    retryDelay: 5x\n    models: []\n');
+    const r = await modelctl('validate', '-c', bad);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${bad}: 3 problems`);
+    expect(r.stderr).toContain(`${bad}:5: servers.llm.conurrency: unknown key (did you mean "concurrency"?)`);
+    expect(r.stderr).toContain(`${bad}:6: servers.llm.retryDelay: expected a duration such as 500ms, 0.5s or 2m, got "5x"`);
+    expect(r.stderr).toContain('servers.llm.models: expected at least one model');
+  });
+
+  it('exits 2 on an unknown command or option, with help', async () => {
+    expect((await modelctl('frobnicate')).exitCode).toBe(2);
+    expect((await modelctl('validate', '--nope')).exitCode).toBe(2);
+  });
+
+  it('pull makes a demo model, says so with its size, and exits 1 when a model cannot be obtained', async () => {
+    const cfg = join(dir, 'm.yaml');
+    writeFileSync(cfg, 'servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n      - { name: b, path: b.gguf }\n');
+    const r = await modelctl('pull', '-c', cfg);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/✔ a {2}a\.gguf {2}made \d+(\.\d)? kB in \d+ ms/);
+    expect(r.stdout).toContain('✘ b  b.gguf');
+    expect(r.stderr).toContain('1 model(s) could not be pulled: b');
+  });
+});

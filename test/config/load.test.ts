@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const good = `
+budget: 90s
+servers:
+  llm:
+    kind: llm
+    port: 8081
+    models:
+      - name: chat
+        path: models/chat.gguf
+        source: demo:llama
+`;
+
+function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, 'models.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config', () => {
+  it('parses the shipped models.yaml with its defaults filled in', () => {
+    const config = loadConfig('models.yaml');
+    const llm = config.servers.find((s) => s.name === 'llm')!;
+    expect(config.budget).toBe(120_000);
+    expect(llm).toMatchObject({ kind: 'llm', concurrency: 3, retries: 1, retryDelay: 500, warmup: false });
+    expect(llm.models.map((m) => m.name)).toEqual(['chat', 'code', 'summarize']);
+    expect(llm.models[0]!.file).toMatch(/\/models\/demo-chat\.gguf$/);
+  });
+
+  it('fills kind defaults: concurrency 3 for llm, durations in ms', () => {
+    const config = parseConfig(good, '/tmp/x/models.yaml', {});
+    expect(config.budget).toBe(90_000);
+    expect(config.servers[0]).toMatchObject({ name: 'llm', host: '127.0.0.1', concurrency: 3, retryDelay: 500 });
+    expect(config.servers[0]!.models[0]!.file).toBe('/tmp/x/models/chat.gguf');
+    expect(config.stateDir).toBe('/tmp/x/.modelctl');
+  });
+
+  it('accepts 500ms, 0.5s and 2m as durations', () => {
+    for (const [text, ms] of [['500ms', 500], ['0.5s', 500], ['2m', 120_000]] as const) {
+      expect(parseConfig(good.replace('90s', text), 'models.yaml', {}).budget).toBe(ms);
+    }
+  });
+
+  it('names the key path and the value of a bad duration', () => {
+    expect(problemsOf(good.replace('90s', '12'))).toEqual(['models.yaml:2: budget: expected a duration such as 500ms, 0.5s or 2m, got 12']);
+  });
+
+  it('suggests the nearest key for a typo', () => {
+    const [problem] = problemsOf(good.replace('port: 8081', 'port: 8081\n    conurrency: 3'));
+    expect(problem).toBe('models.yaml:7: servers.llm.conurrency: unknown key (did you mean "concurrency"?)');
+  });
+
+  it('reports every problem, not just the first, in file order', () => {
+    const bad = good.replace('port: 8081', 'port: "abc"\n    retryDelay: soon').replace('path: models/chat.gguf', 'path: 42');
+    const problems = problemsOf(bad);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toContain('servers.llm.port: expected number, got "abc"');
+    expect(problems[1]).toContain('servers.llm.retryDelay: expected a duration');
+    expect(problems[2]).toContain('servers.llm.models[0].path: expected string, got 42');
+  });
+
+  it('rejects a missing required key and an unknown kind', () => {
+    const problems = problemsOf(good.replace('    port: 8081\n', '').replace('kind: llm', 'kind: gpt'));
+    expect(problems.some((p) => p.includes('servers.llm.kind:') && p.includes('"gpt"'))).toBe(true);
+    expect(problems.some((p) => p.endsWith('servers.llm.port: is required'))).toBe(true);
+  });
+
+  it('rejects duplicate model names and a port used twice', () => {
+    const twice = `${good}      - name: chat\n        path: b.gguf\n  other:\n    kind: llm\n    port: 8081\n    models:\n      - name: x\n        path: x.gguf\n`;
+    const problems = problemsOf(twice);
+    expect(problems).toContainEqual(expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'));
+    expect(problems).toContainEqual(expect.stringContaining('servers.other.port: 127.0.0.1:8081 is already used by server "llm"'));
+  });
+
+  it('substitutes ${ENV} and ${ENV:-default}, and names an unset variable', () => {
+    const text = good.replace('port: 8081', 'port: 8081\n    host: ${HOST:-0.0.0.0}').replace('models/chat.gguf', '${MODELS}/chat.gguf');
+    expect(parseConfig(text, '/m.yaml', { MODELS: '/data' }).servers[0]).toMatchObject({ host: '0.0.0.0', models: [{ file: '/data/chat.gguf' }] });
+    expect(problemsOf(text)).toEqual([expect.stringContaining('servers.llm.models[0].path: environment variable MODELS is not set')]);
+  });
+
+  it('gives the line and column of a YAML syntax error', () => {
+    expect(problemsOf('servers:\n  llm: [\n')[0]).toMatch(/^models\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  it('names a config file that does not exist', () => {
+    expect(() => loadConfig('/nonexistent/models.yaml')).toThrow('/nonexistent/models.yaml: cannot read the config (no such file)');
+  });
+});

@@ -1,0 +1,42 @@
+// Starts a real built server (dist/servers/<kind>/main.js) on a free port and always stops it after the test file.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll } from 'vitest';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  child: ResultPromise;
+  output: () => string;
+}
+
+export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: string, port: number): RunningServer {
+  const config = join(dir, `${kind}-${port}.yaml`);
+  writeFileSync(config, configText);
+  const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], { all: true, reject: false, buffer: true });
+  let out = '';
+  child.all?.on('data', (d: Buffer) => { out += d.toString(); });
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    await child;
+  });
+  return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
+}
+
+/** Polls until `check` returns a value; fails with the server output when time runs out. */
+export async function until<T>(check: () => Promise<T | undefined>, server: RunningServer, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out; server output:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** GETs /health and returns status code and body once the server answers at all. */
+export async function health(server: RunningServer): Promise<{ code: number; body: { status: string; models: { name: string; state: string; attempts: number; loadMs: number | null; error: string | null }[] } }> {
+  const res = await fetch(`${server.url}/health`);
+  return { code: res.status, body: await res.json() as never };
+}

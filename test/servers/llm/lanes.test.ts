@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Llama } from 'node-llama-cpp';
+import { Lanes, LANE_WORTH_BYTES } from '../../../servers/llm/lanes.js';
+
+/** A lane factory whose instances come up when the test says so. */
+function manualLanes(max: number) {
+  const pending: ((l: Llama) => void)[] = [];
+  const lanes = new Lanes(max, () => new Promise<Llama>((resolve) => pending.push(resolve)));
+  const bringUp = async (i: number) => { pending[i]!({ id: i } as unknown as Llama); await new Promise((r) => setImmediate(r)); };
+  return { lanes, pending, bringUp };
+}
+
+const hold = () => { let release!: () => void; const p = new Promise<void>((r) => { release = r; }); return { p, release }; };
+
+describe('lanes', () => {
+  it('starts one instance at once and no more while it is coming up', () => {
+    const { lanes } = manualLanes(3);
+    expect(lanes.started).toBe(1);
+  });
+
+  it('starts one more instance per LANE_WORTH_BYTES waiting, up to the cap, and runs loads side by side', async () => {
+    const { lanes, bringUp } = manualLanes(3);
+    const running = new Set<number>();
+    const gates = [hold(), hold(), hold(), hold()];
+    const loads = gates.map((g) => lanes.use(LANE_WORTH_BYTES, async (l) => {
+      running.add((l as unknown as { id: number }).id);
+      await g.p;
+    }));
+    await bringUp(0);
+    expect(lanes.started).toBe(3);
+    await bringUp(1);
+    await bringUp(2);
+    expect(running).toEqual(new Set([0, 1, 2]));
+    gates.forEach((g) => g.release());
+    await Promise.all(loads);
+    expect(lanes.started).toBe(3);
+  });
+
+  it('keeps loads that would finish before a new instance is up on the instances already up', async () => {
+    const { lanes, bringUp } = manualLanes(3);
+    const loads = [1, 2, 3].map(() => lanes.use(LANE_WORTH_BYTES / 4, async () => {}));
+    await bringUp(0);
+    await Promise.all(loads);
+    expect(lanes.started).toBe(1);
+  });
+
+  it('fails every load with the runtime error when the first instance cannot start', async () => {
+    const lanes = new Lanes(2, () => Promise.reject(new Error('no binary')));
+    await expect(lanes.use(1, async () => 1)).rejects.toThrow('no binary');
+  });
+});
