@@ -30,3 +30,38 @@ export class Pool<T> {
     return this.waiters.length;
   }
 }
+
+/** A pool that makes its first item at once and more, up to `max`, only while requests wait: cold start pays for one. */
+export class ElasticPool<T> extends Pool<T> {
+  private made: Promise<T>[] = [];
+
+  constructor(private readonly create: () => Promise<T>, private readonly max: number) {
+    super();
+  }
+
+  /** Makes the first item; the load of a model is this call. */
+  async start(): Promise<void> {
+    this.add(await this.make());
+  }
+
+  private make(): Promise<T> {
+    const item = this.create();
+    this.made.push(item);
+    return item;
+  }
+
+  override acquire(): Promise<T> {
+    const got = super.acquire();
+    if (this.waiting > 0 && this.made.length < this.max) {
+      // Growth is best effort: if another instance cannot be made, requests keep sharing the ones there are.
+      this.make().then((item) => this.add(item), () => {});
+    }
+    return got;
+  }
+
+  /** Every item made, for shutdown. */
+  async all(): Promise<T[]> {
+    const settled = await Promise.allSettled(this.made);
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+}

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, defaultConcurrency, knownKeysAt, type Config } from './schema.js';
+import { configSchema, kindDefaults, knownKeysAt, type Config } from './schema.js';
 import { nearest } from './suggest.js';
 
 export const DEFAULT_CONFIG_FILE = 'models.yaml';
@@ -75,7 +75,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     servers: Object.entries(parsed.data.servers).map(([name, s]) => ({
       ...s,
       name,
-      concurrency: s.concurrency ?? defaultConcurrency(s.kind),
+      concurrency: s.concurrency ?? kindDefaults(s.kind).concurrency,
+      bodyLimit: s.bodyLimit ?? kindDefaults(s.kind).bodyLimit,
       models: s.models.map((m) => ({ ...m, ...(m.path ? { file: resolve(dir, m.path) } : {}) })),
     })),
   };

@@ -33,6 +33,7 @@ export const modelSchema = z.strictObject({
 });
 
 const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
+const KIND_DEFAULT_BODY_LIMIT = { llm: 1_000_000, 'asr-ocr': 25_000_000 } as const;
 
 export const serverSchema = z.strictObject({
   kind: z.enum(['llm', 'asr-ocr']),
@@ -54,8 +55,8 @@ export const serverSchema = z.strictObject({
   contextSize: z.number().int().min(64).default(1024),
   /** Requests served at once per model (context sequences). */
   parallel: z.number().int().min(1).max(64).default(2),
-  /** Largest accepted request body. */
-  bodyLimit: size().default(1_000_000),
+  /** Largest accepted request body or upload; defaults to 1MB for llm and 25MB (OpenAI's limit) for asr-ocr. */
+  bodyLimit: size().optional(),
   models: z.array(modelSchema).min(1, 'expected at least one model'),
 });
 
@@ -73,9 +74,10 @@ export interface ModelConfig extends z.output<typeof modelSchema> {
   file?: string;
 }
 
-export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency'> {
+export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency' | 'bodyLimit'> {
   name: string;
   concurrency: number;
+  bodyLimit: number;
   models: ModelConfig[];
 }
 
@@ -89,8 +91,8 @@ export interface Config {
   servers: ServerConfig[];
 }
 
-export function defaultConcurrency(kind: ServerKind): number {
-  return KIND_DEFAULT_CONCURRENCY[kind];
+export function kindDefaults(kind: ServerKind): { concurrency: number; bodyLimit: number } {
+  return { concurrency: KIND_DEFAULT_CONCURRENCY[kind], bodyLimit: KIND_DEFAULT_BODY_LIMIT[kind] };
 }
 
 /** Keys allowed at a key path, for "did you mean" suggestions. */

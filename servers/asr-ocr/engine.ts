@@ -1,0 +1,43 @@
+// The ASR/OCR engine: whisper models and Tesseract models behind the shared loader, each loaded by its own runtime.
+import { availableParallelism } from 'node:os';
+import type { ServerConfig } from '../../src/config/schema.js';
+import { ModelLoadError, messageOf } from '../../src/errors.js';
+import type { ModelRecord } from '../core/model-states.js';
+import type { Engine } from '../core/run-server.js';
+import { loadOcr, type OcrModel } from './ocr.js';
+import { registerAsrOcrRoutes } from './routes.js';
+import { loadWhisper, type AsrModel } from './whisper.js';
+
+export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: OcrModel };
+
+export const DEFAULT_OCR_LANGUAGE = 'eng';
+
+export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
+  const threads = server.threads ?? Math.max(1, availableParallelism() - 1);
+  const types = new Set(server.models.map((m) => m.type));
+  // Start the runtimes' imports now, while the HTTP server comes up; a model load then only reads its file.
+  const runtimes = Promise.all([
+    types.has('asr') ? import('@fugood/whisper.node').then((w) => w.loadWhisperModule()) : undefined,
+    types.has('ocr') ? import('tesseract.js') : undefined,
+  ]);
+  const loaded: AsrOcrHandle[] = [];
+
+  return {
+    prepare: async () => { await runtimes; },
+    async load(m: ModelRecord<AsrOcrHandle>) {
+      const model = server.models.find((x) => x.name === m.name)!;
+      const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
+      try {
+        const handle: AsrOcrHandle = model.type === 'asr'
+          ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads) }
+          : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
+        loaded.push(handle);
+        return handle;
+      } catch (err) {
+        throw new ModelLoadError(m.name, where, messageOf(err), { cause: err });
+      }
+    },
+    registerRoutes: (app, models) => registerAsrOcrRoutes(app, models, server),
+    close: async () => { await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close()))); },
+  };
+}
