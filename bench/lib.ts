@@ -53,3 +53,35 @@ export function saveResult(name: string, result: unknown): void {
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(join('bench-results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }
+
+export interface Variant {
+  name: string;
+  config: string;
+  /** Runs before each start of this variant (e.g. evicting model files from the page cache). */
+  before?: () => Promise<void>;
+}
+
+type Figures = { coldStartMs: number; loadsMs: number };
+
+/** Starts a server under each variant `reps` times, interleaved so machine drift hits all alike; returns medians and samples. */
+export async function compareVariants(kind: 'llm' | 'asr-ocr', dir: string, variants: Variant[], reps: number) {
+  const samples = Object.fromEntries(variants.map((v) => [v.name, { coldStartMs: [] as number[], loadsMs: [] as number[] }]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const v of variants) {
+      await v.before?.();
+      const run = await timeServerStart(kind, dir, v.config);
+      samples[v.name]!.coldStartMs.push(round(run.coldStartMs));
+      samples[v.name]!.loadsMs.push(run.loadsMs);
+    }
+  }
+  const medians: Record<string, Figures> = Object.fromEntries(variants.map((v) => [v.name, {
+    coldStartMs: round(median(samples[v.name]!.coldStartMs)),
+    loadsMs: round(median(samples[v.name]!.loadsMs)),
+  }]));
+  /** a / b of the medians: above 1 means b is faster. */
+  const ratio = (a: string, b: string) => ({
+    loads: round(medians[a]!.loadsMs / medians[b]!.loadsMs, 2),
+    coldStart: round(medians[a]!.coldStartMs / medians[b]!.coldStartMs, 2),
+  });
+  return { medians, samples, ratio };
+}

@@ -3,14 +3,16 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeDemoLlama } from '../src/models/demo-llama.js';
 import { writeAtomically } from '../src/models/file-ops.js';
-import { evictFromCache, median, round, saveResult, timeServerStart } from './lib.js';
+import { compareVariants, evictFromCache, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 const MODELS = ['bench-a', 'bench-b', 'bench-c'];
 
 export async function benchLlmLoad(opts: { reps: number; sizeBytes: number }) {
   const files = MODELS.map((m) => join(DIR, `${m}-${opts.sizeBytes}.gguf`));
-  for (const [i, f] of files.entries()) if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: MODELS[i]!, bytes: opts.sizeBytes, seed: MODELS[i]! }));
+  for (const [i, f] of files.entries()) {
+    if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: MODELS[i]!, bytes: opts.sizeBytes, seed: MODELS[i]! }));
+  }
   const config = (concurrency: number) => `
 servers:
   llm:
@@ -20,37 +22,24 @@ servers:
     models:
 ${files.map((f, i) => `      - { name: ${MODELS[i]}, path: ${f} }`).join('\n')}
 `;
-  const variants = [
-    { name: 'sequential-warm', concurrency: 1, cold: false },
-    { name: 'parallel3-warm', concurrency: 3, cold: false },
-    { name: 'sequential-cold', concurrency: 1, cold: true },
-    { name: 'parallel3-cold', concurrency: 3, cold: true },
-  ];
-  const samples = Object.fromEntries(variants.map((v) => [v.name, { coldStartMs: [] as number[], loadsMs: [] as number[] }]));
-  for (let rep = 0; rep < opts.reps; rep++) {
-    // Interleave the variants so drift on a noisy machine hits them all alike.
-    for (const v of variants) {
-      if (v.cold) await evictFromCache(files);
-      const run = await timeServerStart('llm', DIR, config(v.concurrency));
-      samples[v.name]!.coldStartMs.push(run.coldStartMs);
-      samples[v.name]!.loadsMs.push(run.loadsMs);
-    }
-  }
-  const med = (name: string, key: 'coldStartMs' | 'loadsMs') => round(median(samples[name]![key]));
-  const ratio = (a: string, b: string, key: 'coldStartMs' | 'loadsMs') => round(med(a, key) / med(b, key), 2);
+  const evict = () => evictFromCache(files);
+  const { medians, samples, ratio } = await compareVariants('llm', DIR, [
+    { name: 'sequential-warm', config: config(1) },
+    { name: 'parallel3-warm', config: config(3) },
+    { name: 'sequential-cold', config: config(1), before: evict },
+    { name: 'parallel3-cold', config: config(3), before: evict },
+  ], opts.reps);
   const result = {
     bench: 'llm-load',
+    command: `npm run bench -- --only llm-load --size ${opts.sizeBytes} --reps ${opts.reps}`,
     models: MODELS.length,
     modelBytes: opts.sizeBytes,
     reps: opts.reps,
-    medians: Object.fromEntries(variants.map((v) => [v.name, { coldStartMs: med(v.name, 'coldStartMs'), loadsMs: med(v.name, 'loadsMs') }])),
-    ratios: {
-      warm: { loads: ratio('sequential-warm', 'parallel3-warm', 'loadsMs'), coldStart: ratio('sequential-warm', 'parallel3-warm', 'coldStartMs') },
-      coldCache: { loads: ratio('sequential-cold', 'parallel3-cold', 'loadsMs'), coldStart: ratio('sequential-cold', 'parallel3-cold', 'coldStartMs') },
-    },
-    note: 'ratios are sequential / parallel: above 1 means the cap of 3 is faster',
+    medians,
+    ratios: { warm: ratio('sequential-warm', 'parallel3-warm'), coldCache: ratio('sequential-cold', 'parallel3-cold') },
+    note: 'ratios are sequential / parallel: above 1 means the cap of 3 is faster; coldStartMs is spawn to ready signal, loadsMs first load_start to last load_end',
     samples,
   };
-  saveResult('llm-load', result);
+  saveResult(`llm-load-${opts.sizeBytes}`, result);
   return result;
 }

@@ -1,16 +1,19 @@
 // `npm run bench`: every benchmark, each printing JSON with medians and side-by-side ratios. `--quick` for a smoke run.
 import { parseArgs } from 'node:util';
 import { parseSize } from '../src/config/units.js';
+import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchLlmLoad } from './llm-load.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' } } });
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
-const size = parseSize(values.size ?? (values.quick ? '20MB' : '200MB'))!;
+const size = (fallback: string) => parseSize(values.size ?? (values.quick ? '20MB' : fallback))!;
 const benches: Record<string, () => Promise<unknown>> = {
-  'llm-load': () => benchLlmLoad({ reps, sizeBytes: size }),
+  'llm-load': () => benchLlmLoad({ reps, sizeBytes: size('200MB') }),
+  'llm-load-1GB': () => (values.quick ? Promise.resolve(undefined) : benchLlmLoad({ reps: Math.min(reps, 3), sizeBytes: parseSize('1GB')! })),
+  'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
 };
 for (const [name, run] of Object.entries(benches)) {
-  if (values.only && values.only !== name) continue;
+  if (values.only && !name.startsWith(values.only)) continue;
   const result = await run();
-  console.log(JSON.stringify({ ...(result as object), samples: undefined }, null, 2));
+  if (result) console.log(JSON.stringify({ ...(result as object), samples: undefined }, null, 2));
 }

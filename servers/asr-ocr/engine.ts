@@ -12,12 +12,19 @@ export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: 
 
 export const DEFAULT_OCR_LANGUAGE = 'eng';
 
+/** whisper.cpp prints ~30 info lines per load to stderr; keep its warnings and errors, drop the rest. */
+async function routeWhisperLogs(w: typeof import('@fugood/whisper.node')): Promise<void> {
+  await w.loadWhisperModule();
+  w.addNativeLogListener((level, text) => { if (level === 'warn' || level === 'error') process.stderr.write(`whisper.cpp ${level}: ${text.trimEnd()}\n`); });
+  await w.toggleNativeLog(true);
+}
+
 export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
   const threads = server.threads ?? Math.max(1, availableParallelism() - 1);
   const types = new Set(server.models.map((m) => m.type));
   // Start the runtimes' imports now, while the HTTP server comes up; a model load then only reads its file.
   const runtimes = Promise.all([
-    types.has('asr') ? import('@fugood/whisper.node').then((w) => w.loadWhisperModule()) : undefined,
+    types.has('asr') ? import('@fugood/whisper.node').then(routeWhisperLogs) : undefined,
     types.has('ocr') ? import('tesseract.js') : undefined,
   ]);
   const loaded: AsrOcrHandle[] = [];

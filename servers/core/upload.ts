@@ -17,7 +17,10 @@ export function acceptUploads(app: FastifyInstance, bodyLimit: number, rawTypes:
 /** Reads the whole upload; an oversized file is a 413, a second file a 400. */
 export async function readUpload(req: FastifyRequest): Promise<Upload> {
   if (!req.isMultipart()) {
-    return { file: Buffer.isBuffer(req.body) ? req.body : undefined, fields: Object.fromEntries(Object.entries(req.query as Record<string, string>)) };
+    if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+      throw new HttpError(415, `content type ${req.headers['content-type']} is not accepted here; send multipart/form-data with a "file" field`, 'unsupported_media_type');
+    }
+    return { file: req.body as Buffer | undefined, fields: { ...(req.query as Record<string, string>) } };
   }
   const upload: Upload = { fields: {} };
   try {

@@ -1,7 +1,7 @@
 // Synthesizes a random-weight llama-architecture GGUF that node-llama-cpp loads and runs: the offline demo LLM.
 import { ValueType, TensorType, type MetadataValue } from './gguf/format.js';
 import { writeGguf, type TensorSpec } from './gguf/write.js';
-import { seededBytes } from './random-bytes.js';
+import { f16Random, f32Ones, seededBytes } from './random-bytes.js';
 
 export interface LlamaShape {
   embedding: number;
@@ -33,20 +33,6 @@ export function shapeForSize(bytes: number): LlamaShape {
   return { embedding, blocks, feedForward: feedForwardOf(embedding), heads: Math.max(1, embedding / 64), contextLength: 2048 };
 }
 
-/** f16 sign + exponent bits 2 and 3 + mantissa: |x| ≤ 0.25, never inf or NaN. */
-const F16_SMALL_MASK = 0xb3ffb3ff;
-
-function f16Random(random: (buf: Buffer) => void) {
-  return (buf: Buffer) => {
-    random(buf);
-    const words = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
-    for (let i = 0; i < words.length; i++) words[i]! &= F16_SMALL_MASK;
-  };
-}
-
-function f32Ones(buf: Buffer) {
-  for (let i = 0; i + 4 <= buf.length; i += 4) buf.writeFloatLE(1, i);
-}
 
 const str = (value: string): MetadataValue => ({ type: ValueType.STRING, value });
 const u32 = (value: number): MetadataValue => ({ type: ValueType.UINT32, value });

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { Config, ModelConfig } from '../config/schema.js';
 import { messageOf, PullError } from '../errors.js';
 import { writeDemoLlama } from './demo-llama.js';
+import { writeDemoWhisper } from './demo-whisper.js';
 import { download, type DownloadProgress } from './download.js';
 import { fileSize, sha256File, writeAtomically } from './file-ops.js';
 import { parseSource, type Source } from './source.js';
@@ -22,11 +23,8 @@ export interface PullResult {
 /** Demo model synthesizers by engine name: `demo:<engine>`. */
 const DEMO_WRITERS: Record<string, (file: string, name: string, source: Extract<Source, { kind: 'demo' }>) => Promise<number>> = {
   llama: (file, name, s) => writeDemoLlama(file, { name, bytes: s.bytes ?? 2_000_000, seed: s.seed }),
+  whisper: (file, _name, s) => writeDemoWhisper(file, { bytes: s.bytes, seed: s.seed }),
 };
-
-export function registerDemoWriter(engine: string, write: (typeof DEMO_WRITERS)[string]): void {
-  DEMO_WRITERS[engine] = write;
-}
 
 async function obtain(model: ModelConfig, file: string, onProgress?: (p: DownloadProgress) => void): Promise<PullAction> {
   if (!model.source) throw new PullError(`${file} does not exist and the model has no source: to obtain it from`);

@@ -1,5 +1,5 @@
 // Reads and checks a GGUF header without llama.cpp: a file that would make llama.cpp abort the process is refused here first.
-import { open, type FileHandle } from 'node:fs/promises';
+import { FileCursor, withModelFile } from '../file-cursor.js';
 import { GGUF_MAGIC, GGUF_ALIGNMENT, ValueType, alignUp, tensorBytes, type TensorInfo } from './format.js';
 
 /** Why a file is not a usable GGUF model; the message is the reason shown to users. */
@@ -13,28 +13,8 @@ export interface GgufHeader {
   fileSize: number;
 }
 
-/** Reads a file front to back through a growing window, never past its end. */
-class Cursor {
-  pos = 0;
-  private buf = Buffer.alloc(0);
-  private bufStart = 0;
-  constructor(private fh: FileHandle, readonly size: number) {}
-
-  private async need(n: number): Promise<Buffer> {
-    if (this.pos + n > this.size) throw new GgufError(`truncated header: needs byte ${this.pos + n}, file has ${this.size}`);
-    const end = this.bufStart + this.buf.length;
-    if (this.pos < this.bufStart || this.pos + n > end) {
-      const len = Math.min(Math.max(n, 1 << 20), this.size - this.pos);
-      this.buf = Buffer.alloc(len);
-      await this.fh.read(this.buf, 0, len, this.pos);
-      this.bufStart = this.pos;
-    }
-    const at = this.pos - this.bufStart;
-    this.pos += n;
-    return this.buf.subarray(at, at + n);
-  }
-
-  async u32() { return (await this.need(4)).readUInt32LE(0); }
+/** GGUF's own encodings over the shared file cursor: u64 counts, length-prefixed strings, typed values. */
+class GgufCursor extends FileCursor {
   async u64(what: string) {
     const v = (await this.need(8)).readBigUInt64LE(0);
     if (v > BigInt(this.size) * 8n) throw new GgufError(`implausible ${what}: ${v}`);
@@ -50,8 +30,8 @@ class Cursor {
       case ValueType.INT8: return (await this.need(1)).readInt8(0);
       case ValueType.UINT16: return (await this.need(2)).readUInt16LE(0);
       case ValueType.INT16: return (await this.need(2)).readInt16LE(0);
-      case ValueType.UINT32: return (await this.need(4)).readUInt32LE(0);
-      case ValueType.INT32: return (await this.need(4)).readInt32LE(0);
+      case ValueType.UINT32: return this.u32();
+      case ValueType.INT32: return this.i32();
       case ValueType.FLOAT32: return (await this.need(4)).readFloatLE(0);
       case ValueType.BOOL: return (await this.need(1)).readUInt8(0) !== 0;
       case ValueType.STRING: return this.string(key);
@@ -72,17 +52,8 @@ class Cursor {
 
 /** Parses magic, version, metadata and tensor infos, and checks every tensor's data lies inside the file. */
 export async function readGgufHeader(path: string): Promise<GgufHeader> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new GgufError(code === 'ENOENT' ? 'file not found (run `modelctl pull`)' : `cannot open: ${code}`);
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size === 0) throw new GgufError('file is empty (0 bytes)');
-    const c = new Cursor(fh, size);
+  return withModelFile(path, GgufError, async (fh, size) => {
+    const c = new GgufCursor(fh, size, GgufError);
     if (size < 8 || (await c.u32()) !== GGUF_MAGIC) throw new GgufError('not a GGUF file (wrong magic bytes)');
     const version = await c.u32();
     if (version < 2 || version > 3) throw new GgufError(`unsupported GGUF version ${version} (expected 2 or 3)`);
@@ -111,9 +82,7 @@ export async function readGgufHeader(path: string): Promise<GgufHeader> {
       }
     }
     return { version, metadata, tensors, dataOffset, fileSize: size };
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 /** Keys llama.cpp asserts on (it aborts the process without them) for the decoder architectures it shares code for. */

@@ -1,0 +1,39 @@
+// Issue 3's benchmark: the ASR/OCR server's cold start with its cap of 2 vs one model at a time, same run.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeDemoWhisper } from '../src/models/demo-whisper.js';
+import { writeAtomically } from '../src/models/file-ops.js';
+import { compareVariants, saveResult } from './lib.js';
+
+const DIR = resolve('.modelctl/bench');
+
+export async function benchAsrOcrLoad(opts: { reps: number; whisperBytes: number }) {
+  const whisper = join(DIR, `bench-whisper-${opts.whisperBytes}.bin`);
+  if (!existsSync(whisper)) await writeAtomically(whisper, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes: opts.whisperBytes }));
+  const config = (concurrency: number) => `
+servers:
+  asr-ocr:
+    kind: asr-ocr
+    port: 18182
+    concurrency: ${concurrency}
+    models:
+      - { name: speech, type: asr, path: ${whisper} }
+      - { name: ocr, type: ocr, language: eng }
+`;
+  const { medians, samples, ratio } = await compareVariants('asr-ocr', DIR, [
+    { name: 'sequential', config: config(1) },
+    { name: 'parallel2', config: config(2) },
+  ], opts.reps);
+  const result = {
+    bench: 'asr-ocr-load',
+    command: `npm run bench -- --only asr-ocr-load --reps ${opts.reps}`,
+    whisperBytes: opts.whisperBytes,
+    reps: opts.reps,
+    medians,
+    ratios: ratio('sequential', 'parallel2'),
+    note: 'ratios are sequential / parallel: above 1 means the cap of 2 is faster',
+    samples,
+  };
+  saveResult('asr-ocr-load', result);
+  return result;
+}

@@ -1,0 +1,50 @@
+// Walks a whisper.cpp ggml model end to end before whisper.cpp sees it: whisper.cpp accepts a truncated file as an "empty model".
+import { FileCursor, withModelFile } from './file-cursor.js';
+import { tensorBytes } from './gguf/format.js';
+import { WHISPER_MAGIC } from './demo-whisper.js';
+
+export class WhisperFileError extends Error {}
+
+const HPARAMS = ['n_vocab', 'n_audio_ctx', 'n_audio_state', 'n_audio_head', 'n_audio_layer', 'n_text_ctx', 'n_text_state', 'n_text_head', 'n_text_layer', 'n_mels', 'ftype'] as const;
+export type WhisperHparams = Record<(typeof HPARAMS)[number], number>;
+
+/** Tensors whisper_model_load requires: 11 global, 15 per encoder layer, 24 per decoder layer. */
+export const expectedTensorCount = (h: WhisperHparams) => 11 + 15 * h.n_audio_layer + 24 * h.n_text_layer;
+
+export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
+  return withModelFile(path, WhisperFileError, async (fh, size) => {
+    const c = new FileCursor(fh, size, WhisperFileError);
+    if (size < 4 || (await c.u32()) !== WHISPER_MAGIC) throw new WhisperFileError('not a whisper.cpp ggml model (wrong magic bytes)');
+    const h = {} as WhisperHparams;
+    for (const k of HPARAMS) h[k] = await c.i32();
+    const bad = HPARAMS.find((k) => k !== 'ftype' && !(h[k] > 0));
+    if (bad) throw new WhisperFileError(`hyper-parameter ${bad} is ${h[bad]}`);
+    if (h.n_audio_state !== h.n_text_state) throw new WhisperFileError('n_audio_state differs from n_text_state (whisper.cpp would abort)');
+    if (h.n_audio_state % h.n_audio_head !== 0 || h.n_text_state % h.n_text_head !== 0) throw new WhisperFileError('state size is not a multiple of the head count');
+    const nMel = await c.i32();
+    const nFft = await c.i32();
+    c.skip(nMel * nFft * 4);
+    const nTokens = await c.i32();
+    for (let i = 0; i < nTokens; i++) c.skip(await c.u32());
+    let tensors = 0;
+    while (c.pos < size) {
+      const nDims = await c.i32();
+      const nameLength = await c.i32();
+      const type = await c.i32();
+      if (nDims < 1 || nDims > 4 || nameLength < 1 || nameLength > 256) throw new WhisperFileError(`tensor record ${tensors} is malformed`);
+      const dims: number[] = [];
+      for (let d = 0; d < nDims; d++) dims.push(await c.i32());
+      const name = (await c.need(nameLength)).toString('utf8');
+      const bytes = tensorBytes({ dims, type });
+      if (bytes === undefined) throw new WhisperFileError(`tensor ${name} has unknown type ${type}`);
+      try {
+        c.skip(bytes);
+      } catch {
+        throw new WhisperFileError(`truncated: tensor ${name} needs ${bytes} bytes, ${size - c.pos} are left`);
+      }
+      tensors += 1;
+    }
+    if (tensors !== expectedTensorCount(h)) throw new WhisperFileError(`the file has ${tensors} tensors, whisper.cpp expects ${expectedTensorCount(h)}`);
+    return h;
+  });
+}
