@@ -11,7 +11,7 @@ describe('modelctl CLI', () => {
   it('validate exits 0 on the shipped models.yaml', async () => {
     const r = await modelctl('validate');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('models.yaml: 1 server(s), 3 model(s)');
+    expect(r.stdout).toContain('models.yaml: 2 server(s), 5 model(s)');
   });
 
   it('validate exits 2 and lists every problem with line and key path', async () => {

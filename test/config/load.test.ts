@@ -32,6 +32,18 @@ describe('config', () => {
     expect(llm).toMatchObject({ kind: 'llm', concurrency: 3, retries: 1, retryDelay: 500, warmup: false });
     expect(llm.models.map((m) => m.name)).toEqual(['chat', 'code', 'summarize']);
     expect(llm.models[0]!.file).toMatch(/\/models\/demo-chat\.gguf$/);
+    const asrOcr = config.servers.find((s) => s.name === 'asr-ocr')!;
+    expect(asrOcr).toMatchObject({ kind: 'asr-ocr', concurrency: 2, retries: 1, retryDelay: 500, warmup: false, bodyLimit: 25_000_000 });
+    expect(asrOcr.models.map((m) => [m.name, m.type])).toEqual([['speech', 'asr'], ['ocr', 'ocr']]);
+  });
+
+  it('requires a type for asr-ocr models and a path for all but OCR models', () => {
+    const text = `servers:\n  x:\n    kind: asr-ocr\n    port: 9\n    models:\n      - { name: a }\n      - { name: b, type: asr }\n      - { name: c, type: ocr }\n`;
+    expect(problemsOf(text)).toEqual([
+      'models.yaml:6: servers.x.models[0].type: is required for an asr-ocr model: asr or ocr',
+      'models.yaml:6: servers.x.models[0].path: is required: the model file, relative to the config file',
+      'models.yaml:7: servers.x.models[1].path: is required: the model file, relative to the config file',
+    ]);
   });
 
   it('fills kind defaults: concurrency 3 for llm, durations in ms', () => {
