@@ -3,6 +3,10 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ExitCode, ModelctlError, messageOf } from './errors.js';
 import { registerPull } from './commands/pull.js';
+import { registerUp } from './commands/up.js';
+import { registerDown } from './commands/down.js';
+import { registerStatus } from './commands/status.js';
+import { registerLogs } from './commands/logs.js';
 import { registerValidate } from './commands/validate.js';
 import { paintErr } from './report/style.js';
 
@@ -14,11 +18,16 @@ const program = new Command('modelctl')
   .showHelpAfterError()
   .exitOverride()
   .addHelpText('after', `
-Exit codes: 0 ok, 1 failure (a model or server failed), 2 bad config or usage, 3 cold-start budget exceeded.
+Exit codes: 0 ok, 1 failure (a model or server failed), 2 bad config or usage, 3 cold-start budget exceeded,
+130 interrupted before the stack was ready.
 Docs: README.md`);
 
 registerValidate(program);
 registerPull(program);
+registerUp(program);
+registerStatus(program);
+registerDown(program);
+registerLogs(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -30,7 +39,7 @@ try {
     if (err.problems.length > 1) for (const p of err.problems) console.error(`  ${p}`);
     process.exitCode = err.exitCode;
   } else if (err instanceof ModelctlError) {
-    console.error(`${paintErr.red('error:')} ${err.message}`);
+    if (!err.reported) console.error(`${paintErr.red('error:')} ${err.message}`);
     process.exitCode = err.exitCode;
   } else {
     console.error(`${paintErr.red('internal error:')} ${messageOf(err)}`);

@@ -43,8 +43,9 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   const emit = (input: TimingEventInput) => {
     const e: TimingEvent = { ts: new Date().toISOString(), server: server.name, ...input };
     writeLog(e);
-    signalParent({ type: 'timing', event: e });
-    console.log(describeEvent(e));
+    // Under a supervisor the events travel over IPC; by hand they are printed in plain words.
+    if (process.send) signalParent({ type: 'timing', event: e });
+    else console.log(describeEvent(e));
   };
   emit({ event: 'server_start', ms: performance.now() });
 

@@ -72,11 +72,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     dir,
     stateDir: join(dir, '.modelctl'),
     budget: parsed.data.budget,
+    grace: parsed.data.grace,
     servers: Object.entries(parsed.data.servers).map(([name, s]) => ({
       ...s,
       name,
-      concurrency: s.concurrency ?? kindDefaults(s.kind).concurrency,
-      bodyLimit: s.bodyLimit ?? kindDefaults(s.kind).bodyLimit,
+      kind: s.kind ?? 'command',
+      concurrency: s.concurrency ?? kindDefaults(s.kind ?? 'llm').concurrency,
+      bodyLimit: s.bodyLimit ?? kindDefaults(s.kind ?? 'llm').bodyLimit,
       models: s.models.map((m) => ({ ...m, ...(m.path ? { file: resolve(dir, m.path) } : {}) })),
     })),
   };
@@ -108,6 +110,10 @@ function checkConfig(config: Config, report: (p: Path, m: string) => void) {
     const other = ports.get(where);
     if (other) report(['servers', s.name, 'port'], `${where} is already used by server "${other}"`);
     ports.set(where, s.name);
+    const raw = s as { command?: string[] };
+    if (s.kind === 'command' && !raw.command) report(['servers', s.name, 'kind'], 'is required: llm or asr-ocr (or give `command:` for a foreign server)');
+    if (s.kind !== 'command' && raw.command) report(['servers', s.name, 'command'], `a built-in ${s.kind} server takes no command; leave out kind for a foreign server`);
+    if (s.kind !== 'command' && s.models.length === 0) report(['servers', s.name, 'models'], 'expected at least one model');
     const names = new Set<string>();
     s.models.forEach((m, i) => {
       const at: Path = ['servers', s.name, 'models', i];
@@ -115,7 +121,7 @@ function checkConfig(config: Config, report: (p: Path, m: string) => void) {
       names.add(m.name);
       if (s.kind === 'llm' && m.type) report([...at, 'type'], `an llm server's models have no type, got "${m.type}"`);
       if (s.kind === 'asr-ocr' && !m.type) report([...at, 'type'], 'is required for an asr-ocr model: asr or ocr');
-      if (!m.path && m.type !== 'ocr') report([...at, 'path'], 'is required: the model file, relative to the config file');
+      if (!m.path && m.type !== 'ocr' && s.kind !== 'command') report([...at, 'path'], 'is required: the model file, relative to the config file');
     });
   }
 }

@@ -35,8 +35,25 @@ export const modelSchema = z.strictObject({
 const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
 const KIND_DEFAULT_BODY_LIMIT = { llm: 1_000_000, 'asr-ocr': 25_000_000 } as const;
 
+const restartSchema = z.strictObject({
+  /** What to do when a server that was ready exits: restart it (on-failure) or leave it stopped and stop the stack (off). */
+  policy: z.enum(['off', 'on-failure']).default('on-failure'),
+  /** Restarts allowed over the supervisor's life. */
+  max: z.number().int().min(0).max(100).default(3),
+  /** Wait before the first restart; doubled for each next one, at most 30 s. */
+  backoff: duration().default(1000),
+});
+
 export const serverSchema = z.strictObject({
-  kind: z.enum(['llm', 'asr-ocr']),
+  /** Built-in server; leave it out and give `command` for a foreign one. */
+  kind: z.enum(['llm', 'asr-ocr']).optional(),
+  /** A foreign server's command line (argument array, never a shell string). */
+  command: z.array(z.string().min(1)).min(1).optional(),
+  /** A foreign server's health path: connection refused and 503 mean "still loading", 2xx means ready. */
+  health: z.string().startsWith('/').default('/health'),
+  /** Extra environment for the server process. */
+  env: z.record(z.string(), z.string()).default({}),
+  restart: restartSchema.default({ policy: 'on-failure', max: 3, backoff: 1000 }),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(1).max(65535),
   /** Models loaded at once; defaults to 3 for llm and 2 for asr-ocr. */
@@ -57,25 +74,30 @@ export const serverSchema = z.strictObject({
   parallel: z.number().int().min(1).max(64).default(2),
   /** Largest accepted request body or upload; defaults to 1MB for llm and 25MB (OpenAI's limit) for asr-ocr. */
   bodyLimit: size().optional(),
-  models: z.array(modelSchema).min(1, 'expected at least one model'),
+  models: z.array(modelSchema).default([]),
 });
 
 export const configSchema = z.strictObject({
   /** Cold-start budget for the whole stack. */
   budget: duration().default(120_000),
+  /** How long a server gets to exit after SIGTERM before SIGKILL. */
+  grace: duration().default(5000),
   servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
 });
 
 export type RawConfig = z.output<typeof configSchema>;
-export type ServerKind = keyof typeof KIND_DEFAULT_CONCURRENCY;
+export type BuiltinKind = keyof typeof KIND_DEFAULT_CONCURRENCY;
+/** `command` is a foreign server: started from its command line, ready when its health URL answers 2xx. */
+export type ServerKind = BuiltinKind | 'command';
 
 export interface ModelConfig extends z.output<typeof modelSchema> {
   /** Absolute path of the model file, when it has one. */
   file?: string;
 }
 
-export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency' | 'bodyLimit'> {
+export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency' | 'bodyLimit' | 'kind'> {
   name: string;
+  kind: ServerKind;
   concurrency: number;
   bodyLimit: number;
   models: ModelConfig[];
@@ -88,10 +110,11 @@ export interface Config {
   /** Where logs and state live: `.modelctl/` beside the config file. */
   stateDir: string;
   budget: number;
+  grace: number;
   servers: ServerConfig[];
 }
 
-export function kindDefaults(kind: ServerKind): { concurrency: number; bodyLimit: number } {
+export function kindDefaults(kind: BuiltinKind): { concurrency: number; bodyLimit: number } {
   return { concurrency: KIND_DEFAULT_CONCURRENCY[kind], bodyLimit: KIND_DEFAULT_BODY_LIMIT[kind] };
 }
 

@@ -84,6 +84,13 @@ describe('config', () => {
     expect(problems.some((p) => p.endsWith('servers.llm.port: is required'))).toBe(true);
   });
 
+  it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
+    const foreign = `servers:\n  ext:\n    command: [llama-server, --port, "9000"]\n    port: 9000\n    health: /health\n`;
+    expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({ name: 'ext', kind: 'command', command: ['llama-server', '--port', '9000'], models: [] });
+    expect(problemsOf(foreign.replace('    command: [llama-server, --port, "9000"]\n', ''))).toEqual([expect.stringContaining('servers.ext.kind: is required')]);
+    expect(problemsOf(good.replace('    models:\n      - name: chat\n        path: models/chat.gguf\n        source: demo:llama\n', '    models: []\n'))).toEqual([expect.stringContaining('servers.llm.models: expected at least one model')]);
+  });
+
   it('rejects duplicate model names and a port used twice', () => {
     const twice = `${good}      - name: chat\n        path: b.gguf\n  other:\n    kind: llm\n    port: 8081\n    models:\n      - name: x\n        path: x.gguf\n`;
     const problems = problemsOf(twice);

@@ -1,0 +1,48 @@
+// What the supervisor tells the world: one event stream that the live view, the plain log, --json and the state file all read.
+import type { TimingEvent } from '../timing/events.js';
+import type { ModelState } from '../../servers/core/model-states.js';
+import type { ServerState } from './states.js';
+
+/** `at` is milliseconds since the supervisor started the stack. */
+export type SupervisorEvent =
+  | { type: 'spawned'; server: string; pid: number | undefined; at: number }
+  | { type: 'state'; server: string; state: ServerState; at: number; detail?: string }
+  | { type: 'timing'; server: string; event: TimingEvent; at: number }
+  | { type: 'output'; server: string; stream: 'stdout' | 'stderr'; line: string; at: number }
+  | { type: 'restart'; server: string; attempt: number; delayMs: number; at: number; reason: string }
+  | { type: 'stack-ready'; at: number; summary: SummaryRow[] };
+
+/** A model as the supervisor sees it, rebuilt from the server's timing events. */
+export interface ModelView {
+  name: string;
+  state: ModelState;
+  attempts: number;
+  loadMs?: number;
+  readyAt?: number;
+  error?: string;
+}
+
+export interface SummaryRow {
+  server: string;
+  model?: string;
+  loadMs?: number;
+  attempts?: number;
+  /** Milliseconds since start when the model (or the server, for a row without model) was ready. */
+  readyAt?: number;
+}
+
+/** Folds one timing event into the model views of a server. */
+export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: number): void {
+  if (!e.model) return;
+  const m = models.get(e.model) ?? { name: e.model, state: 'queued' as ModelState, attempts: 0 };
+  models.set(e.model, m);
+  switch (e.event) {
+    case 'load_start': m.state = 'loading'; m.attempts = e.attempt ?? m.attempts + 1; break;
+    case 'load_end': m.loadMs = e.ms; break;
+    case 'load_failed': m.error = e.error; break;
+    case 'retry': m.state = 'retrying'; break;
+    case 'ready': m.state = 'ready'; m.readyAt = at; m.error = undefined; break;
+    case 'failed': m.state = 'failed'; m.error = e.error; break;
+    default: break;
+  }
+}

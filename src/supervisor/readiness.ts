@@ -1,0 +1,73 @@
+// Waiting for one server to be ready is a race: ready (pushed over IPC, or a 2xx health answer) | the child exiting |
+// a model failing for good | the deadline | an abort (Ctrl-C). The first to happen decides; everything else is cleaned up.
+import type { EventEmitter } from 'node:events';
+import got from 'got';
+import type { ServerMessage } from '../../servers/core/ready-signal.js';
+import type { ExitInfo } from './server-process.js';
+
+export type Outcome =
+  | { kind: 'ready' }
+  | { kind: 'exited'; exit: ExitInfo }
+  | { kind: 'model-failed'; error: string }
+  | { kind: 'deadline' }
+  | { kind: 'aborted' };
+
+/** The HTTP status of a health URL, or undefined when nothing answers (connection refused: still starting). */
+export type Probe = (url: string) => Promise<number | undefined>;
+
+export const httpProbe: Probe = (url) => got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false })
+  .then((r) => r.statusCode, () => undefined);
+
+export interface ReadinessSource extends EventEmitter {
+  exitInfo?: ExitInfo;
+}
+
+export interface WaitOptions {
+  /** Milliseconds left before the deadline. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Poll this URL too (foreign servers; a backstop for ours). */
+  healthUrl?: string;
+  pollMs?: number;
+  probe?: Probe;
+}
+
+export function waitUntilReady(source: ReadinessSource, opts: WaitOptions): Promise<Outcome> {
+  if (source.exitInfo) return Promise.resolve({ kind: 'exited', exit: source.exitInfo });
+  if (opts.signal?.aborted) return Promise.resolve({ kind: 'aborted' });
+  return new Promise((resolve) => {
+    let done = false;
+    let pollTimer: NodeJS.Timeout | undefined;
+    const finish = (o: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      clearTimeout(pollTimer);
+      source.off('message', onMessage);
+      source.off('exit', onExit);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve(o);
+    };
+    const onMessage = (m: ServerMessage) => {
+      if (m.type === 'ready') finish({ kind: 'ready' });
+      else if (m.type === 'failed') finish({ kind: 'model-failed', error: m.error });
+    };
+    const onExit = (exit: ExitInfo) => finish({ kind: 'exited', exit });
+    const onAbort = () => finish({ kind: 'aborted' });
+    const deadline = setTimeout(() => finish({ kind: 'deadline' }), Math.max(0, opts.timeoutMs));
+    source.on('message', onMessage);
+    source.on('exit', onExit);
+    opts.signal?.addEventListener('abort', onAbort);
+    if (opts.healthUrl) {
+      const probe = opts.probe ?? httpProbe;
+      const poll = async () => {
+        const status = await probe(opts.healthUrl!);
+        if (done) return;
+        // Connection refused and 503 mean "still loading" (llama-server answers 503 while it loads).
+        if (status !== undefined && status >= 200 && status < 300) finish({ kind: 'ready' });
+        else pollTimer = setTimeout(poll, opts.pollMs ?? 100);
+      };
+      void poll();
+    }
+  });
+}

@@ -1,0 +1,117 @@
+// One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace → SIGKILL.
+import { EventEmitter } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { execaNode } from 'execa';
+import type { Config, ServerConfig } from '../config/schema.js';
+import type { ServerMessage } from '../../servers/core/ready-signal.js';
+
+export interface ExitInfo { code: number | null; signal: string | null }
+
+/** What to run: always a Node script with IPC (our servers, or the guard that runs a foreign command). */
+export interface LaunchSpec { script: string; args: string[]; env: Record<string, string>; cwd: string }
+
+export type Spawner = (spec: LaunchSpec) => ChildProcess;
+
+export const execaSpawner: Spawner = (spec) => execaNode(spec.script, spec.args, {
+  cwd: spec.cwd, env: spec.env, stdin: 'ignore', buffer: false, reject: false, ipc: true, serialization: 'json',
+}) as unknown as ChildProcess;
+
+const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
+
+/** Built-in servers run their own main; a foreign command runs under the guard, which ends it when we go. */
+export function launchSpec(server: ServerConfig, config: Config): LaunchSpec {
+  const env = { ...server.env, MODELCTL_SERVER: server.name };
+  if (server.kind === 'command') {
+    return { script: distPath('./guard.js'), args: [String(config.grace), '--', ...server.command!], env, cwd: config.dir };
+  }
+  return { script: distPath(`../../servers/${server.kind}/main.js`), args: ['--config', config.file, '--server', server.name], env, cwd: config.dir };
+}
+
+const KEEP_LINES = 20;
+
+/** Emits 'message' (ServerMessage), 'line' (text, stream) and 'exit' (ExitInfo). */
+export class ServerProcess extends EventEmitter {
+  private child: ChildProcess;
+  private lines: string[] = [];
+  private extraPids: number[] = [];
+  private stopping?: Promise<ExitInfo>;
+  exitInfo?: ExitInfo;
+  readonly exited: Promise<ExitInfo>;
+
+  constructor(readonly name: string, spec: LaunchSpec, spawn: Spawner = execaSpawner) {
+    super();
+    this.child = spawn(spec);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.emit('exit', this.exitInfo);
+        resolve(this.exitInfo);
+      });
+    });
+    this.child.once('error', (err) => this.keep(`spawn error: ${err.message}`));
+    this.child.on('message', (m: ServerMessage | { type: 'child'; pid: number }) => {
+      if (m.type === 'child') this.extraPids.push(m.pid);
+      else this.emit('message', m);
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let partial = '';
+      this.child[stream]?.on('data', (chunk: Buffer) => {
+        const parts = (partial + chunk.toString()).split('\n');
+        partial = parts.pop()!;
+        for (const line of parts) { this.keep(line); this.emit('line', line, stream); }
+      });
+    }
+  }
+
+  private keep(line: string) {
+    this.lines.push(line);
+    if (this.lines.length > KEEP_LINES) this.lines.shift();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Every process this server owns: itself, and a foreign command under the guard. */
+  get pids(): number[] {
+    return [...(this.child.pid ? [this.child.pid] : []), ...this.extraPids];
+  }
+
+  lastLines(n = 10): string[] {
+    return this.lines.slice(-n);
+  }
+
+  /** SIGTERM, then SIGKILL to every pid it owns after `graceMs`. Idempotent; a process already gone counts as stopped. */
+  stop(graceMs: number): Promise<ExitInfo> {
+    if (this.exitInfo) return Promise.resolve(this.exitInfo);
+    this.stopping ??= (async () => {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => { for (const pid of this.pids) killQuietly(pid, 'SIGKILL'); }, graceMs);
+      const info = await this.exited;
+      clearTimeout(timer);
+      for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL');
+      return info;
+    })();
+    return this.stopping;
+  }
+}
+
+/** Sends a signal; "no such process" means it is already gone, which is what we wanted. */
+export function killQuietly(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,23 @@
+// A server's lifecycle under the supervisor, one explicit table of allowed moves (after llama-swap's process states).
+
+export type ServerState = 'pending' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopping' | 'stopped';
+
+const ALLOWED: Record<ServerState, readonly ServerState[]> = {
+  pending: ['starting', 'stopping', 'stopped'],
+  starting: ['ready', 'failed', 'stopping'],
+  ready: ['restarting', 'failed', 'stopping'],
+  restarting: ['starting', 'failed', 'stopping'],
+  failed: ['stopping', 'stopped'],
+  stopping: ['stopped'],
+  stopped: [],
+};
+
+export function canMove(from: ServerState, to: ServerState): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** Returns `to`, or throws: a move the table does not allow is a bug, never a silent overwrite. */
+export function move(server: string, from: ServerState, to: ServerState): ServerState {
+  if (!canMove(from, to)) throw new Error(`server ${server}: ${from} → ${to} is not allowed`);
+  return to;
+}
