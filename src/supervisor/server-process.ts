@@ -1,5 +1,6 @@
 // One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace → SIGKILL.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { execaNode } from 'execa';
@@ -82,14 +83,20 @@ export class ServerProcess extends EventEmitter {
     return this.lines.slice(-n);
   }
 
-  /** SIGTERM, then SIGKILL to every pid it owns after `graceMs`. Idempotent; a process already gone counts as stopped. */
+  /**
+   * SIGTERM, then SIGKILL after `graceMs`. Idempotent; a process already gone counts as stopped. A foreign command is
+   * killed before its guard, so the guard can reap it and no zombie is left.
+   */
   stop(graceMs: number): Promise<ExitInfo> {
     if (this.exitInfo) return Promise.resolve(this.exitInfo);
     this.stopping ??= (async () => {
       this.child.kill('SIGTERM');
-      const timer = setTimeout(() => { for (const pid of this.pids) killQuietly(pid, 'SIGKILL'); }, graceMs);
+      const timers = [
+        setTimeout(() => { for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL'); }, graceMs),
+        setTimeout(() => this.child.kill('SIGKILL'), graceMs + (this.extraPids.length > 0 ? 250 : 0)),
+      ];
       const info = await this.exited;
-      clearTimeout(timer);
+      timers.forEach(clearTimeout);
       for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL');
       return info;
     })();
@@ -107,11 +114,16 @@ export function killQuietly(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** True while the process exists and is not a zombie (a zombie holds nothing but its exit status). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }

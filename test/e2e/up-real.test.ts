@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, tempDir } from '../helpers/tmp.js';
+import { allGone, modelctl, spawnedPids } from '../helpers/modelctl.js';
+
+const dir = tempDir();
+
+async function realStack(name: string, llmModels: string): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `
+servers:
+  llm:
+    kind: llm
+    port: ${await freePort()}
+    models:
+${llmModels}
+  asr-ocr:
+    kind: asr-ocr
+    port: ${await freePort()}
+    models:
+      - { name: speech, type: asr, path: models/whisper.bin, source: "demo:whisper" }
+      - { name: ocr, type: ocr }
+`);
+  return file;
+}
+
+describe('modelctl up with the real servers', () => {
+  it('pulls the demo models, brings both servers to ready with a summary, and Ctrl-C leaves no process', async () => {
+    const config = await realStack('real', '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }');
+    const run = modelctl(['up', '-c', config, '--json']);
+    const r = await run.waitFor((e) => e.type === 'result', 60_000);
+    expect(r).toMatchObject({ ok: true });
+    expect((r.summary as { server: string; model: string; attempts: number }[]).map((s) => [s.server, s.model, s.attempts])).toEqual([
+      ['llm', 'chat', 1], ['llm', 'code', 1], ['asr-ocr', 'speech', 1], ['asr-ocr', 'ocr', 1],
+    ]);
+    expect(run.events.filter((e) => e.type === 'note').map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringMatching(/chat {2}models\/chat\.gguf {2}made/)]));
+    expect(run.events.some((e) => e.type === 'timing' && (e.event as { event: string }).event === 'load_end')).toBe(true);
+    const pids = spawnedPids(run.events);
+    run.child.kill('SIGINT');
+    expect((await run.child).exitCode).toBe(0);
+    expect(await allGone(pids, 3000)).toBe(true);
+  });
+
+  it('fails with the model file and reason when a model is corrupt, stopping the other server', async () => {
+    writeFileSync(join(dir, 'models', 'broken.gguf'), 'GGUF but not really');
+    const config = await realStack('broken', '      - { name: chat, path: models/chat.gguf }\n      - { name: broken, path: models/broken.gguf }');
+    const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
+    const r = await run.waitFor((e) => e.type === 'result', 60_000);
+    expect(r).toMatchObject({ ok: false, exitCode: 1 });
+    expect(r.error).toMatch(/server llm: broken: .*models\/broken\.gguf: (truncated|unsupported GGUF version)/);
+    expect((await run.child).exitCode).toBe(1);
+    expect(await allGone(spawnedPids(run.events), 3000)).toBe(true);
+  });
+
+  it('leaves no server behind when modelctl is killed with SIGKILL: our servers exit when the IPC channel closes', async () => {
+    const config = await realStack('killed', '      - { name: chat, path: models/chat.gguf }');
+    const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
+    await run.waitFor((e) => e.type === 'result', 60_000);
+    const pids = spawnedPids(run.events);
+    expect(pids).toHaveLength(2);
+    run.child.kill('SIGKILL');
+    await run.child;
+    expect(await allGone(pids, 5000)).toBe(true);
+  });
+});
