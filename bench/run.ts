@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from '../src/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchLlmLoad } from './llm-load.js';
+import { benchReadiness } from './readiness.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' } } });
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'llm-load': () => benchLlmLoad({ reps, sizeBytes: size('200MB') }),
   'llm-load-1GB': () => (values.quick ? Promise.resolve(undefined) : benchLlmLoad({ reps: Math.min(reps, 3), sizeBytes: parseSize('1GB')! })),
   'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
+  readiness: () => benchReadiness({ reps }),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (values.only && !name.startsWith(values.only)) continue;

@@ -1,16 +1,13 @@
-// commander wiring; the only place where errors become messages and exit codes.
-import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+// commander wiring; the only place where errors become messages and exit codes. Each command's code is imported only
+// when that command runs, so `modelctl --version` and `--help` stay as fast as Node itself allows.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, ModelctlError, messageOf } from './errors.js';
-import { registerPull } from './commands/pull.js';
-import { registerUp } from './commands/up.js';
-import { registerDown } from './commands/down.js';
-import { registerStatus } from './commands/status.js';
-import { registerLogs } from './commands/logs.js';
-import { registerValidate } from './commands/validate.js';
 import { paintErr } from './report/style.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const configOption = () => new Option('-c, --config <file>', 'config file').default('models.yaml');
+const json = (what: string) => new Option('--json', what);
 
 const program = new Command('modelctl')
   .description('Bring model servers from cold to serving as fast as the hardware allows, and prove it.')
@@ -18,16 +15,52 @@ const program = new Command('modelctl')
   .showHelpAfterError()
   .exitOverride()
   .addHelpText('after', `
-Exit codes: 0 ok, 1 failure (a model or server failed), 2 bad config or usage, 3 cold-start budget exceeded,
-130 interrupted before the stack was ready.
-Docs: README.md`);
+Exit codes: 0 ok, 1 failure (a model or server failed, a port is taken), 2 bad config or usage,
+3 cold-start budget exceeded, 130 interrupted before the stack was ready.
+Quick start: npx modelctl up          Docs: README.md`);
 
-registerValidate(program);
-registerPull(program);
-registerUp(program);
-registerStatus(program);
-registerDown(program);
-registerLogs(program);
+program.command('up')
+  .description('start every server in models.yaml, show where the cold start goes, and supervise until Ctrl-C')
+  .addOption(configOption())
+  .option('--budget <duration>', "cold-start budget, e.g. 90s (default: the config's budget, 120s)")
+  .addOption(json('print machine-readable events, one JSON object per line'))
+  .option('--no-pull', 'do not make or download missing model files first')
+  .option('-d, --detach', 'return once the stack is ready and leave it running under a background supervisor (stop it with `modelctl down`)')
+  .addOption(new Option('--daemon', 'run as the background supervisor of `up -d`').hideHelp())
+  .addHelpText('after', `
+Exit codes: 0 stopped cleanly after ready, 1 a server or model failed (or a port is taken), 2 bad config or flags,
+3 the cold-start budget was exceeded, 130 interrupted before ready. Every server is stopped on any of them.`)
+  .action(async (opts) => (await import('./commands/up.js')).up(opts));
+
+program.command('status')
+  .description('show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)')
+  .addOption(configOption())
+  .addOption(json('print the status as JSON'))
+  .action(async (opts) => (await import('./commands/status.js')).status(opts));
+
+program.command('down')
+  .description('stop the running stack (started by `up` or `up -d`) and wait until every process is gone')
+  .addOption(configOption())
+  .action(async (opts) => (await import('./commands/down.js')).down(opts));
+
+program.command('logs [server]')
+  .description('show the timing logs (every load event of every server, or of one)')
+  .addOption(configOption())
+  .option('-f, --follow', 'keep printing new events until Ctrl-C')
+  .addOption(json('print the raw JSON lines'))
+  .action(async (server, opts) => (await import('./commands/logs.js')).logs(server, opts));
+
+program.command('pull')
+  .description('make sure every model file exists: synthesize demo:* models, download http(s) sources, verify sha256')
+  .addOption(configOption())
+  .addOption(json('print one JSON result per model'))
+  .action(async (opts) => (await import('./commands/pull.js')).pull(opts));
+
+program.command('validate')
+  .description('check models.yaml and list every problem with its line and key path (exit 0 valid, 2 invalid)')
+  .addOption(configOption())
+  .addOption(json('print the parsed config as JSON'))
+  .action(async (opts) => (await import('./commands/validate.js')).validate(opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,4 @@
 // `modelctl down`: stops the stack `up` started (detached or in another terminal) and waits until every process is gone.
-import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { formatMs } from '../config/units.js';
 import { ModelctlError } from '../errors.js';
@@ -20,26 +19,21 @@ export async function waitGone(pids: number[], ms: number): Promise<boolean> {
   return true;
 }
 
-export function registerDown(program: Command): void {
-  program
-    .command('down')
-    .description('stop the running stack (started by `up` or `up -d`) and wait until every process is gone')
-    .option('-c, --config <file>', 'config file', 'models.yaml')
-    .action(async (opts: { config: string }) => {
-      const config = loadConfig(opts.config);
-      const state = readStackState(config.stateDir);
-      if (!state) return console.log('no stack is running (no .modelctl/state.json)');
-      const started = performance.now();
-      const serverPids = state.servers.flatMap((s) => s.pids);
-      const all = [state.supervisorPid, ...serverPids];
-      // The supervisor stops its servers with their grace period; a supervisor that is gone leaves servers that stop on SIGTERM.
-      if (isAlive(state.supervisorPid)) killQuietly(state.supervisorPid, 'SIGTERM');
-      else for (const pid of serverPids) killQuietly(pid, 'SIGTERM');
-      if (!(await waitGone(all, config.grace + 3000))) {
-        for (const pid of all) killQuietly(pid, 'SIGKILL');
-        if (!(await waitGone(all, 2000))) throw new ModelctlError(`processes still alive after SIGKILL: ${all.filter(isAlive).join(', ')}`);
-      }
-      rmSync(join(config.stateDir, 'state.json'), { force: true });
-      console.log(`stopped ${state.servers.map((s) => s.name).join(', ')} in ${formatMs(performance.now() - started)}`);
-    });
+export async function down(opts: { config: string }): Promise<void> {
+  const config = loadConfig(opts.config);
+  const state = readStackState(config.stateDir);
+  if (!state) return console.log('no stack is running (no .modelctl/state.json)');
+  const started = performance.now();
+  const serverPids = state.servers.flatMap((s) => s.pids);
+  const all = [state.supervisorPid, ...serverPids];
+  // The supervisor stops its servers with their grace period; a supervisor that is gone leaves servers that stop on SIGTERM.
+  if (isAlive(state.supervisorPid)) killQuietly(state.supervisorPid, 'SIGTERM');
+  else for (const pid of serverPids) killQuietly(pid, 'SIGTERM');
+  if (!(await waitGone(all, config.grace + 3000))) {
+    for (const pid of all) killQuietly(pid, 'SIGKILL');
+    if (!(await waitGone(all, 2000))) throw new ModelctlError(`processes still alive after SIGKILL: ${all.filter(isAlive).join(', ')}`);
+  }
+  rmSync(join(config.stateDir, 'state.json'), { force: true });
+  console.log(`stopped ${state.servers.map((s) => s.name).join(', ')} in ${formatMs(performance.now() - started)}`);
 }
+

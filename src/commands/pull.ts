@@ -1,5 +1,4 @@
 // `modelctl pull`: obtains every model file the config names (demo synthesis or download) and says what it did.
-import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { formatBytes, formatMs } from '../config/units.js';
 import type { Config } from '../config/schema.js';
@@ -25,22 +24,16 @@ export async function pullOrThrow(config: Config, onResult: (r: PullResult) => v
   if (failed.length > 0) throw new PullError(`${failed.length} model(s) could not be pulled: ${failed.map((r) => `${r.model} (${r.error})`).join('; ')}`);
 }
 
-export function registerPull(program: Command): void {
-  program
-    .command('pull')
-    .description('make sure every model file exists: synthesize demo:* models, download http(s) sources, verify sha256')
-    .option('-c, --config <file>', 'config file', 'models.yaml')
-    .option('--json', 'print one JSON result per model')
-    .action(async (opts: { config: string; json?: boolean }) => {
-      const config = loadConfig(opts.config);
-      const showProgress = !opts.json && process.stderr.isTTY;
-      try {
-        await pullOrThrow(config, (r) => console.log(opts.json ? JSON.stringify(r) : formatPullResult(config, r)), showProgress ? (model, p) => {
-          const pct = p.total ? ` ${Math.floor((100 * p.transferred) / p.total)}%` : '';
-          process.stderr.write(`\r${paintErr.dim(`${model}: ${formatBytes(p.transferred)}${pct}`)}\x1b[K`);
-        } : undefined);
-      } finally {
-        if (showProgress) process.stderr.write('\r\x1b[K');
-      }
-    });
+export async function pull(opts: { config: string; json?: boolean }): Promise<void> {
+  const config = loadConfig(opts.config);
+  const showProgress = !opts.json && process.stderr.isTTY;
+  try {
+    await pullOrThrow(config, (r) => console.log(opts.json ? JSON.stringify(r) : formatPullResult(config, r)), showProgress ? (model, p) => {
+      const pct = p.total ? ` ${Math.floor((100 * p.transferred) / p.total)}%` : '';
+      process.stderr.write(`\r${paintErr.dim(`${model}: ${formatBytes(p.transferred)}${pct}`)}\x1b[K`);
+    } : undefined);
+  } finally {
+    if (showProgress) process.stderr.write('\r\x1b[K');
+  }
 }
+

@@ -1,5 +1,4 @@
 // `modelctl up`: config → pull → ports → start every server at once → live progress → summary → supervise until a signal.
-import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/units.js';
@@ -31,7 +30,7 @@ function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
   return plainReporter(paint, sup.servers.map((s) => s.config.name));
 }
 
-async function up(opts: UpOptions): Promise<void> {
+export async function up(opts: UpOptions): Promise<void> {
   const config = loadConfig(opts.config);
   const budgetMs = budgetOf(config, opts.budget);
   const quietNote = (text: string) => (opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text));
@@ -72,20 +71,4 @@ async function up(opts: UpOptions): Promise<void> {
   await sup.shutdown();
   reporter.close();
   forgetState();
-}
-
-export function registerUp(program: Command): void {
-  program
-    .command('up')
-    .description('start every server in models.yaml, show where the cold start goes, and supervise until Ctrl-C')
-    .option('-c, --config <file>', 'config file', 'models.yaml')
-    .option('--budget <duration>', 'cold-start budget (default: the config\'s budget, 120s)')
-    .option('--json', 'print machine-readable events, one JSON object per line')
-    .option('--no-pull', 'do not make or download missing model files first')
-    .option('-d, --detach', 'return once the stack is ready and leave it running under a background supervisor (stop it with `modelctl down`)')
-    .addOption(new Option('--daemon', 'run as the background supervisor of `up -d`').hideHelp())
-    .addHelpText('after', `
-Exit codes: 0 stopped cleanly after ready, 1 a server or model failed (or a port is taken), 2 bad config or flags,
-3 the cold-start budget was exceeded, 130 interrupted before ready. Every server is stopped on any of them.`)
-    .action((opts: UpOptions) => up(opts));
 }

@@ -2,9 +2,7 @@
 import { relative } from 'node:path';
 import type { Config, ModelConfig } from '../config/schema.js';
 import { messageOf, PullError } from '../errors.js';
-import { writeDemoLlama } from './demo-llama.js';
-import { writeDemoWhisper } from './demo-whisper.js';
-import { download, type DownloadProgress } from './download.js';
+import type { DownloadProgress } from './download.js';
 import { fileSize, sha256File, writeAtomically } from './file-ops.js';
 import { parseSource, type Source } from './source.js';
 
@@ -20,16 +18,17 @@ export interface PullResult {
   error?: string;
 }
 
-/** Demo model synthesizers by engine name: `demo:<engine>`. */
+/** Demo model synthesizers by engine name: `demo:<engine>`. Imported on use: a pull that finds every file present stays cheap. */
 const DEMO_WRITERS: Record<string, (file: string, name: string, source: Extract<Source, { kind: 'demo' }>) => Promise<number>> = {
-  llama: (file, name, s) => writeDemoLlama(file, { name, bytes: s.bytes ?? 2_000_000, seed: s.seed }),
-  whisper: (file, _name, s) => writeDemoWhisper(file, { bytes: s.bytes, seed: s.seed }),
+  llama: async (file, name, s) => (await import('./demo-llama.js')).writeDemoLlama(file, { name, bytes: s.bytes ?? 2_000_000, seed: s.seed }),
+  whisper: async (file, _name, s) => (await import('./demo-whisper.js')).writeDemoWhisper(file, { bytes: s.bytes, seed: s.seed }),
 };
 
 async function obtain(model: ModelConfig, file: string, onProgress?: (p: DownloadProgress) => void): Promise<PullAction> {
   if (!model.source) throw new PullError(`${file} does not exist and the model has no source: to obtain it from`);
   const source = parseSource(model.source, model.name);
   if (source.kind === 'url') {
+    const { download } = await import('./download.js');
     await download(source.url, file, { sha256: model.sha256, onProgress });
     return 'downloaded';
   }

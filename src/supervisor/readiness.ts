@@ -1,7 +1,6 @@
 // Waiting for one server to be ready is a race: ready (pushed over IPC, or a 2xx health answer) | the child exiting |
 // a model failing for good | the deadline | an abort (Ctrl-C). The first to happen decides; everything else is cleaned up.
 import type { EventEmitter } from 'node:events';
-import got from 'got';
 import type { ServerMessage } from '../../servers/core/ready-signal.js';
 import type { ExitInfo } from './server-process.js';
 
@@ -15,8 +14,11 @@ export type Outcome =
 /** The HTTP status of a health URL, or undefined when nothing answers (connection refused: still starting). */
 export type Probe = (url: string) => Promise<number | undefined>;
 
-export const httpProbe: Probe = (url) => got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false })
-  .then((r) => r.statusCode, () => undefined);
+export const httpProbe: Probe = async (url) => {
+  // got is imported on first use: only foreign servers are polled, so a stack of our own servers never loads it.
+  const { got } = await import('got');
+  return got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false }).then((r) => r.statusCode, () => undefined);
+};
 
 export interface ReadinessSource extends EventEmitter {
   exitInfo?: ExitInfo;
