@@ -1,7 +1,7 @@
 // Helpers every benchmark shares: medians and ratios, real servers started and timed, page-cache eviction.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, execaNode } from 'execa';
+import { execaNode } from 'execa';
 import type { ServerMessage } from '../servers/core/ready-signal.js';
 import type { TimingEvent } from '../src/timing/events.js';
 
@@ -12,10 +12,7 @@ export const median = (xs: number[]) => {
 };
 export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
-/** Drops a file's pages from the page cache (GNU dd, no root needed), so the next read comes from disk. */
-export async function evictFromCache(files: string[]): Promise<void> {
-  await Promise.all(files.map((f) => execa('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none'])));
-}
+export { evictFromCache } from '../src/models/page-cache.js';
 
 export interface ServerRun {
   /** Spawn to the server's ready signal, as a supervisor sees it. */

@@ -32,6 +32,23 @@ Exit codes: 0 stopped cleanly after ready, 1 a server or model failed (or a port
 3 the cold-start budget was exceeded, 130 interrupted before ready. Every server is stopped on any of them.`)
   .action(async (opts) => (await import('./commands/up.js')).up(opts));
 
+program.command('coldstart-test')
+  .description('CI gate: cold-start every server from scratch, report where the time went, fail when over budget')
+  .addOption(configOption())
+  .option('--budget <duration>', "budget for the slowest server's cold start (default: the config's budget)")
+  .option('--runs <n>', 'repeat the whole cold start n times; pass/fail uses the median', '1')
+  .addOption(json('print the report as JSON on stdout'))
+  .option('--junit <file>', 'write a JUnit XML file (one testcase per server and per model)')
+  .option('--report <file>', 'write the JSON report to a file (an earlier report there is the baseline)')
+  .option('--baseline <file>', 'compare with this earlier report instead')
+  .option('--threshold <percent>', 'flag models whose load got slower than the baseline by more than this', '20%')
+  .option('--drop-caches', 'evict the model files from the page cache before each run (a cold disk, no root needed)')
+  .option('--no-pull', 'do not make or download missing model files first')
+  .addHelpText('after', `
+Exit codes: 0 pass, 1 fail (budget exceeded, a model failed, a server crashed, a port is taken, a process left
+running), 2 bad config or flags. The JSON report's shape is documented in the README.`)
+  .action(async (opts) => (await import('./commands/coldstart-test.js')).coldstartTest(opts));
+
 program.command('status')
   .description('show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)')
   .addOption(configOption())

@@ -7,6 +7,8 @@ import type { Engine } from '../core/run-server.js';
 import { loadOcr, type OcrModel } from './ocr.js';
 import { registerAsrOcrRoutes } from './routes.js';
 import { loadWhisper, type AsrModel } from './whisper.js';
+import { WHISPER_RATE } from './wav.js';
+import { blankPng } from './blank-png.js';
 
 export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: OcrModel };
 
@@ -43,6 +45,10 @@ export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
       } catch (err) {
         throw new ModelLoadError(m.name, where, messageOf(err), { cause: err });
       }
+    },
+    async warmup(_m, handle) {
+      if (handle.type === 'asr') await handle.asr.transcribe(new Int16Array(WHISPER_RATE / 2).buffer, undefined);
+      else await handle.ocr.recognize(blankPng(64, 32));
     },
     registerRoutes: (app, models) => registerAsrOcrRoutes(app, models, server),
     close: async () => { await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close()))); },

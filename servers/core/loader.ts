@@ -22,6 +22,8 @@ export interface LoaderOptions<H> {
   retryDelayMs: number;
   /** Loads one model; throws with a reason on failure. */
   load(model: ModelRecord<H>, attempt: number): Promise<H>;
+  /** Opt-in warm-up: one small real inference after the load, inside the same attempt; absent means none. */
+  warm?(model: ModelRecord<H>, handle: H): Promise<void> | undefined;
   emit(e: TimingEventInput): void;
   clock?: Clock;
 }
@@ -36,9 +38,18 @@ export async function loadModels<H>(models: ModelRecord<H>[], opts: LoaderOption
     opts.emit({ event: 'load_start', model: m.name, attempt: m.attempts, file: m.file });
     const started = clock.now();
     try {
-      m.handle = await opts.load(m, m.attempts);
+      const handle = await opts.load(m, m.attempts);
       m.loadMs = clock.now() - started;
       opts.emit({ event: 'load_end', model: m.name, attempt: m.attempts, ms: m.loadMs });
+      const warmStarted = clock.now();
+      const warming = opts.warm?.(m, handle);
+      if (warming) {
+        opts.emit({ event: 'warmup_start', model: m.name, attempt: m.attempts });
+        await warming;
+        m.warmupMs = clock.now() - warmStarted;
+        opts.emit({ event: 'warmup_end', model: m.name, attempt: m.attempts, ms: m.warmupMs });
+      }
+      m.handle = handle;
       return true;
     } catch (err) {
       m.error = messageOf(err);

@@ -15,6 +15,8 @@ export class ModelRecord<H> {
   state: ModelState = 'queued';
   attempts = 0;
   loadMs?: number;
+  /** Set once the opt-in warm-up inference has run. */
+  warmupMs?: number;
   error?: string;
   handle?: H;
   constructor(readonly name: string, readonly file?: string) {}
@@ -26,7 +28,7 @@ export class ModelRecord<H> {
   }
 
   toJSON() {
-    return { name: this.name, state: this.state, loadMs: this.loadMs ?? null, attempts: this.attempts, error: this.error ?? null };
+    return { name: this.name, state: this.state, loadMs: this.loadMs ?? null, attempts: this.attempts, warm: this.warmupMs !== undefined, error: this.error ?? null };
   }
 }
 

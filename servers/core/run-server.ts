@@ -16,8 +16,15 @@ export interface Engine<H> {
   /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it, so their times are the loads' own. */
   prepare?(): Promise<void>;
   load(model: ModelRecord<H>, attempt: number): Promise<H>;
+  /** One small real inference, run only when warm-up is turned on. */
+  warmup(model: ModelRecord<H>, handle: H): Promise<void>;
   registerRoutes(app: FastifyInstance, models: ModelTable<H>): void;
   close(): Promise<void>;
+}
+
+/** Warm-up is off unless the model or its server turns it on. */
+function wantsWarmup(server: ServerConfig, model: string): boolean {
+  return server.models.find((m) => m.name === model)?.warmup ?? server.warmup;
 }
 
 export type EngineFactory<H> = (server: ServerConfig, config: Config) => Engine<H>;
@@ -89,6 +96,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
     retries: server.retries,
     retryDelayMs: server.retryDelay,
     load: (m, attempt) => engine.load(m, attempt),
+    warm: (m, handle) => (wantsWarmup(server, m.name) ? engine.warmup(m, handle) : undefined),
     emit,
   });
   if (serverStatus(models.values()) === 'ok') {

@@ -58,6 +58,15 @@ export function createLlmEngine(server: ServerConfig): Engine<LlmHandle> {
         throw new ModelLoadError(m.name, file, (err as Error).message, { cause: err });
       });
     },
+    async warmup(_m, handle) {
+      const { LlamaCompletion } = await runtime;
+      await handle.sequences.use(async (sequence) => {
+        const completion = new LlamaCompletion({ contextSequence: sequence });
+        await completion.generateCompletion('Hello', { maxTokens: 2 });
+        completion.dispose({ disposeSequence: false });
+        await sequence.clearHistory();
+      });
+    },
     registerRoutes: registerLlmRoutes,
     close: () => lanes.close(),
   };

@@ -30,6 +30,8 @@ export const modelSchema = z.strictObject({
   type: z.enum(['asr', 'ocr']).optional(),
   /** OCR language data (`@tesseract.js-data/<language>`). */
   language: z.string().regex(/^[a-z_]+$/).optional(),
+  /** Overrides the server's `warmup` for this model. */
+  warmup: z.boolean().optional(),
 });
 
 const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;

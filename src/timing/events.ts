@@ -1,6 +1,6 @@
 // The timing log's one event schema: servers write it, the supervisor and `modelctl logs` read it.
 
-export const MODEL_EVENTS = ['load_start', 'load_end', 'load_failed', 'retry', 'ready', 'failed'] as const;
+export const MODEL_EVENTS = ['load_start', 'load_end', 'warmup_start', 'warmup_end', 'load_failed', 'retry', 'ready', 'failed'] as const;
 export const SERVER_EVENTS = ['server_start', 'listening', 'runtime_ready', 'server_ready', 'server_failed', 'server_stop'] as const;
 export type TimingEventName = (typeof MODEL_EVENTS)[number] | (typeof SERVER_EVENTS)[number];
 
@@ -25,6 +25,8 @@ export function describeEvent(e: TimingEvent): string {
   switch (e.event) {
     case 'load_start': return `${e.model} loading${attempt}`;
     case 'load_end': return `${e.model} loaded in ${ms}${attempt}`;
+    case 'warmup_start': return `${e.model} warming up${attempt}`;
+    case 'warmup_end': return `${e.model} warmed up in ${ms}${attempt}`;
     case 'load_failed': return `${e.model} failed to load after ${ms}${attempt}: ${e.error}`;
     case 'retry': return `${e.model} retrying in ${ms}`;
     case 'ready': return `${e.model} ready in ${ms}${attempt}`;

@@ -1,0 +1,46 @@
+// One cold start, measured: free ports → every server from scratch → ready (or the reason it was not) → stop → nothing left.
+import type { Config } from '../config/schema.js';
+import { ModelctlError, messageOf } from '../errors.js';
+import { evictFromCache } from '../models/page-cache.js';
+import { assertPortsFree } from '../supervisor/ports.js';
+import { isAlive } from '../supervisor/server-process.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+
+export interface ModelRun { name: string; loadMs?: number; attempts: number; state: string; readyMs?: number }
+export interface ServerRun { name: string; readyMs?: number; state: string; models: ModelRun[] }
+export interface RunResult { ok: boolean; reason?: string; coldStartMs?: number; servers: ServerRun[] }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function leftovers(pids: number[], waitMs: number): Promise<number[]> {
+  const deadline = Date.now() + waitMs;
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
+  return pids.filter(isAlive);
+}
+
+export async function measureColdStart(config: Config, opts: { deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void }): Promise<RunResult> {
+  await assertPortsFree(config);
+  if (opts.dropCaches) await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
+  const sup = new Supervisor(config, { budgetMs: opts.deadlineMs, graceMs: config.grace });
+  const pids = new Set<number>();
+  sup.on('event', (e: { type: string; pid?: number }) => { if (e.type === 'spawned' && e.pid) pids.add(e.pid); opts.onEvent?.(e); });
+  let reason: string | undefined;
+  try {
+    await sup.up();
+  } catch (err) {
+    reason = err instanceof ModelctlError ? err.message : `internal error: ${messageOf(err)}`;
+  }
+  const servers: ServerRun[] = sup.servers.map((s) => ({
+    name: s.config.name,
+    readyMs: s.readyAt,
+    state: s.state,
+    models: [...s.models.values()].map((m) => ({ name: m.name, loadMs: m.loadMs, attempts: m.attempts, state: m.state, readyMs: m.readyAt })),
+  }));
+  for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
+  await sup.shutdown();
+  const left = await leftovers([...pids], config.grace + 1000);
+  if (left.length > 0) reason = `${reason ? `${reason}; ` : ''}processes left running after stop: ${left.join(', ')}`;
+  const readies = servers.map((s) => s.readyMs);
+  const coldStartMs = readies.every((r) => r !== undefined) ? Math.max(...(readies as number[])) : undefined;
+  return { ok: reason === undefined, reason, coldStartMs, servers };
+}

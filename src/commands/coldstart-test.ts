@@ -1,0 +1,61 @@
+// `modelctl coldstart-test`: the CI gate. Cold-starts the whole stack N times from scratch, reports where the time went
+// (console, JSON, JUnit), compares with the last report, and passes only when the median cold start is within budget.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import { formatMs } from '../config/units.js';
+import { ConfigError, ExitCode, ModelctlError } from '../errors.js';
+import { measureColdStart, type RunResult } from '../coldstart/measure.js';
+import { buildReport, compareWithBaseline, type ColdStartReport } from '../coldstart/report.js';
+import { coldStartTable } from '../report/coldstart-table.js';
+import { junitXml } from '../report/junit.js';
+import { paint } from '../report/style.js';
+import { budgetOf } from './up.js';
+import { pullOrThrow } from './pull.js';
+
+export interface ColdStartOptions {
+  config: string; budget?: string; runs: string; json?: boolean; junit?: string; report?: string; baseline?: string;
+  threshold: string; dropCaches?: boolean; pull: boolean;
+}
+
+function readBaseline(file: string | undefined): ColdStartReport | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ColdStartReport;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
+  const config = loadConfig(opts.config);
+  const budgetMs = budgetOf(config, opts.budget);
+  const runs = Number(opts.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new ConfigError([`--runs: expected a whole number from 1 to 100, got "${opts.runs}"`]);
+  const threshold = Number(opts.threshold.replace(/%$/, '')) / 100;
+  if (!(threshold >= 0)) throw new ConfigError([`--threshold: expected a percentage such as 20%, got "${opts.threshold}"`]);
+  const baseline = readBaseline(opts.baseline ?? opts.report);
+  const say = (text: string) => { if (!opts.json) console.log(text); };
+
+  if (opts.pull) await pullOrThrow(config, (r) => { if (r.action === 'made' || r.action === 'downloaded') say(`pulled ${r.model} (${r.action})`); });
+  // One run is judged against the budget itself; with several, a run may overrun (up to twice) and the median decides.
+  const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
+  const results: RunResult[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const r = await measureColdStart(config, { deadlineMs, dropCaches: Boolean(opts.dropCaches) });
+    results.push(r);
+    say(`run ${i}/${runs}: ${r.ok ? `cold start ${formatMs(r.coldStartMs!)}` : paint.red(`failed: ${r.reason}`)}`);
+    if (!r.ok) break;
+  }
+  const report = buildReport(results, budgetMs);
+  if (baseline) report.regressions = compareWithBaseline(report, baseline, threshold);
+  const json = JSON.stringify(report, null, 2);
+  if (opts.report) writeFileSync(opts.report, `${json}\n`);
+  if (opts.junit) writeFileSync(opts.junit, junitXml(report));
+  if (opts.json) console.log(json);
+  else console.log(`\n${coldStartTable(report, paint)}`);
+  if (!report.passed) {
+    const err = new ModelctlError(report.reason ?? 'cold-start test failed', { exitCode: ExitCode.failure });
+    err.reported = true;
+    throw err;
+  }
+}

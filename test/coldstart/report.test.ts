@@ -1,0 +1,60 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/coldstart/measure.js';
+import { buildReport, compareWithBaseline, stats } from '../../src/coldstart/report.js';
+import { junitXml } from '../../src/report/junit.js';
+
+const run = (llmReady: number, chatLoad: number, ocrReady = 500): RunResult => ({
+  ok: true, coldStartMs: Math.max(llmReady, ocrReady),
+  servers: [
+    { name: 'llm', readyMs: llmReady, state: 'ready', models: [{ name: 'chat', loadMs: chatLoad, attempts: 1, state: 'ready', readyMs: llmReady }] },
+    { name: 'ocr', readyMs: ocrReady, state: 'ready', models: [{ name: 'eng', loadMs: 400, attempts: 1, state: 'ready', readyMs: ocrReady }] },
+  ],
+});
+
+describe('cold-start report', () => {
+  it('takes min, median and max', () => {
+    expect(stats([3, 1, 2])).toEqual({ min: 1, median: 2, max: 3 });
+    expect(stats([4, 1, 2, 3])).toEqual({ min: 1, median: 2.5, max: 4 });
+    expect(stats([undefined])).toBeNull();
+  });
+
+  it('passes on the median of the runs and names the critical path', () => {
+    const r = buildReport([run(1000, 100), run(3000, 300), run(1200, 120)], 2000);
+    expect(r).toMatchObject({ passed: true, coldStartMs: 1200, runs: 3, statistic: 'median', budgetMs: 2000 });
+    expect(r.servers[0]).toMatchObject({ name: 'llm', readyMs: 1200, readyStats: { min: 1000, median: 1200, max: 3000 } });
+    expect(r.servers[0]!.models[0]).toMatchObject({ name: 'chat', loadMs: 120, attempts: 1, state: 'ready', share: 0.1 });
+    expect(r.criticalPath).toEqual({ server: 'llm', readyMs: 1200, model: 'chat', modelReadyMs: 1200 });
+  });
+
+  it('fails when the median is over budget, naming the server and model that set it', () => {
+    const r = buildReport([run(2500, 100)], 2000);
+    expect(r.passed).toBe(false);
+    expect(r.reason).toBe('cold start 2500 ms (median of 1) is over the budget of 2000 ms; critical path: llm/chat');
+  });
+
+  it('fails with the reason of a failed run', () => {
+    const bad: RunResult = { ok: false, reason: 'server llm: chat: wrong magic', servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }] };
+    expect(buildReport([bad], 2000)).toMatchObject({ passed: false, reason: 'server llm: chat: wrong magic', coldStartMs: null });
+  });
+
+  it('flags models slower than the baseline by more than the threshold', () => {
+    const before = buildReport([run(1000, 100)], 5000);
+    const after = buildReport([run(1000, 200)], 5000);
+    expect(compareWithBaseline(after, before, 0.2)).toEqual([{ server: 'llm', model: 'chat', baselineMs: 100, loadMs: 200, ratio: 2 }]);
+    expect(compareWithBaseline(buildReport([run(1000, 110)], 5000), before, 0.2)).toEqual([]);
+  });
+});
+
+describe('JUnit output', () => {
+  it('is valid XML with one testcase per server and per model, failures carrying the reason', () => {
+    const bad: RunResult = { ok: false, reason: 'server llm: "chat" <broken> & gone', servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }] };
+    const xml = junitXml(buildReport([bad], 2000));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    const cases = doc.testsuites.testsuite.testcase as { '@_name': string; failure?: { '@_message': string } }[];
+    expect(cases.map((c) => c['@_name'])).toEqual(['server llm ready within 2000 ms', 'model chat loaded']);
+    expect(cases[1]!.failure!['@_message']).toContain('"chat" <broken> & gone');
+    expect(doc.testsuites['@_failures']).toBe('2');
+  });
+});
