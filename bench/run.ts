@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseSize } from '../src/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
+import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchLlmLoad } from './llm-load.js';
 import { benchReadiness } from './readiness.js';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'llm-load-1GB': () => (values.quick ? Promise.resolve(undefined) : benchLlmLoad({ reps: Math.min(reps, 3), sizeBytes: parseSize('1GB')! })),
   'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
   readiness: () => benchReadiness({ reps }),
+  'coldstart-settings': () => benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (values.only && !name.startsWith(values.only)) continue;

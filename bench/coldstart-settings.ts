@@ -1,0 +1,85 @@
+// Issue 5's benchmark, the seed's question measured: the whole stack's cold start with today's defaults (cap 3/2, no
+// warm-up, one retry after 0.5 s) vs the old settings (one at a time, warm-up, two retries after 1 s), at two model sizes,
+// through `modelctl coldstart-test` itself; and how the cold start grows with the number of LLM models at the cap of 3.
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { writeDemoLlama } from '../src/models/demo-llama.js';
+import { writeDemoWhisper } from '../src/models/demo-whisper.js';
+import { writeAtomically } from '../src/models/file-ops.js';
+import { round, saveResult } from './lib.js';
+
+const DIR = resolve('.modelctl/bench');
+const CLI = resolve('bin/modelctl.js');
+
+interface Settings { llmConcurrency: number; asrConcurrency: number; warmup: boolean; retries: number; retryDelay: string }
+const DEFAULTS: Settings = { llmConcurrency: 3, asrConcurrency: 2, warmup: false, retries: 1, retryDelay: '0.5s' };
+const OLD: Settings = { llmConcurrency: 1, asrConcurrency: 1, warmup: true, retries: 2, retryDelay: '1s' };
+/** The old settings without warm-up: separates what parallel loading buys from what dropping warm-up buys. */
+const OLD_NO_WARMUP: Settings = { ...OLD, warmup: false };
+
+async function llmFile(i: number, bytes: number): Promise<string> {
+  const f = join(DIR, `scale-${i}-${bytes}.gguf`);
+  if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: `m${i}`, bytes, seed: `m${i}` }));
+  return f;
+}
+
+async function whisperFile(bytes: number): Promise<string> {
+  const f = join(DIR, `bench-whisper-${bytes}.bin`);
+  if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes }));
+  return f;
+}
+
+function stackConfig(name: string, s: Settings, llm: string[], whisper?: string): string {
+  const common = (c: number) => `    concurrency: ${c}\n    warmup: ${s.warmup}\n    retries: ${s.retries}\n    retryDelay: ${s.retryDelay}\n`;
+  let text = `servers:\n  llm:\n    kind: llm\n    port: 18201\n${common(s.llmConcurrency)}    models:\n${llm.map((f, i) => `      - { name: m${i}, path: ${f} }`).join('\n')}\n`;
+  if (whisper) text += `  asr-ocr:\n    kind: asr-ocr\n    port: 18202\n${common(s.asrConcurrency)}    models:\n      - { name: speech, type: asr, path: ${whisper} }\n      - { name: ocr, type: ocr }\n`;
+  mkdirSync(DIR, { recursive: true });
+  const file = join(DIR, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Runs `modelctl coldstart-test --json` and returns its median cold start. */
+async function coldstartTest(config: string, runs: number): Promise<number> {
+  const r = await execa('node', [CLI, 'coldstart-test', '-c', config, '--json', '--no-pull', '--runs', String(runs)], { reject: false });
+  const report = JSON.parse(r.stdout) as { passed: boolean; coldStartMs: number; reason: string | null };
+  if (!report.passed) throw new Error(`coldstart-test failed: ${report.reason}`);
+  return report.coldStartMs;
+}
+
+export async function benchColdstartSettings(opts: { runs: number; realisticBytes: number; scaleBytes: number }) {
+  const sizes = [
+    { label: 'demo (2 MB LLMs, 4 MB whisper)', llm: 2_000_000, whisper: 0 },
+    { label: `realistic (${opts.realisticBytes / 1e6} MB LLMs, 75 MB whisper)`, llm: opts.realisticBytes, whisper: 75_000_000 },
+  ];
+  const settings = [];
+  for (const size of sizes) {
+    const llm = await Promise.all([0, 1, 2].map((i) => llmFile(i, size.llm)));
+    const whisper = await whisperFile(size.whisper);
+    const fresh = await coldstartTest(stackConfig('settings-defaults', DEFAULTS, llm, whisper), opts.runs);
+    const old = await coldstartTest(stackConfig('settings-old', OLD, llm, whisper), opts.runs);
+    const sequential = await coldstartTest(stackConfig('settings-old-no-warmup', OLD_NO_WARMUP, llm, whisper), opts.runs);
+    settings.push({
+      size: size.label, defaultsMs: fresh, oldSettingsMs: old, ratio: round(old / fresh, 2),
+      oldWithoutWarmupMs: sequential, parallelOnlyRatio: round(sequential / fresh, 2), warmupOnlyRatio: round(old / sequential, 2),
+    });
+  }
+  const scaling = [];
+  for (const n of [1, 3, 6, 9]) {
+    const llm = await Promise.all(Array.from({ length: n }, (_, i) => llmFile(i, opts.scaleBytes)));
+    scaling.push({ models: n, coldStartMs: await coldstartTest(stackConfig(`scale-${n}`, DEFAULTS, llm), opts.runs) });
+  }
+  const result = {
+    bench: 'coldstart-settings',
+    command: `npm run bench -- --only coldstart-settings --reps ${opts.runs}`,
+    runsPerMedian: opts.runs,
+    defaults: DEFAULTS,
+    oldSettings: OLD,
+    settings,
+    note: 'ratio = old settings / defaults (medians from modelctl coldstart-test in the same run); above 1 means the defaults are faster. parallelOnlyRatio = old without warm-up / defaults (what the caps buy); warmupOnlyRatio = old / old without warm-up (what dropping warm-up buys)',
+    scaling: { modelBytes: opts.scaleBytes, concurrency: 3, rows: scaling },
+  };
+  saveResult('coldstart-settings', result);
+  return result;
+}
