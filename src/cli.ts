@@ -26,6 +26,8 @@ program.command('up')
   .addOption(json('print machine-readable events, one JSON object per line'))
   .option('--no-pull', 'do not make or download missing model files first')
   .option('-d, --detach', 'return once the stack is ready and leave it running under a background supervisor (stop it with `modelctl down`)')
+  .addOption(new Option('--wait <what>', 'all: every required model ready; serving: each server\'s first-priority models ready, the rest load on').choices(['all', 'serving']).default('all'))
+  .option('--warmup', 'run one small warm-up inference per model before reporting it ready')
   .addOption(new Option('--daemon', 'run as the background supervisor of `up -d`').hideHelp())
   .addHelpText('after', `
 Exit codes: 0 stopped cleanly after ready, 1 a server or model failed (or a port is taken), 2 bad config or flags,
@@ -48,6 +50,13 @@ program.command('coldstart-test')
 Exit codes: 0 pass, 1 fail (budget exceeded, a model failed, a server crashed, a port is taken, a process left
 running), 2 bad config or flags. The JSON report's shape is documented in the README.`)
   .action(async (opts) => (await import('./commands/coldstart-test.js')).coldstartTest(opts));
+
+program.command('warmup [model]')
+  .description('warm up the models of the running stack (one small inference each); already warm models are skipped unless --force')
+  .addOption(configOption())
+  .option('--force', 'warm up again even models that are warm')
+  .addOption(json('print the results as JSON'))
+  .action(async (model, opts) => (await import('./commands/warmup.js')).warmup(model, opts));
 
 program.command('status')
   .description('show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)')

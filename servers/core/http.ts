@@ -1,5 +1,5 @@
 // HTTP plumbing both servers share: body limits, JSON errors, /health and per-model readiness.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
 import { serverStatus, type ModelRecord } from './model-states.js';
 
@@ -9,8 +9,9 @@ export type ModelTable<H> = Map<string, ModelRecord<H>>;
 const RETRY_AFTER_S = '1';
 
 /** Returns the loaded handle of a model, or throws the 404 / 503 the client should see. */
-export function readyModel<H>(models: ModelTable<H>, name: string | undefined): H {
+export function readyModel<H>(models: ModelTable<H>, name: string | undefined, req?: FastifyRequest): H {
   if (!name) throw new HttpError(400, 'model: is required');
+  if (req && models.has(name)) req.modelName = name;
   const m = models.get(name);
   if (!m) throw new HttpError(404, `model "${name}" does not exist on this server; it has ${[...models.keys()].join(', ')}`, 'not_found_error');
   if (m.state === 'failed') throw new HttpError(503, `model "${name}" failed to load: ${m.error}`, 'model_failed');
@@ -33,9 +34,12 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } }));
 
-  app.get('/health', async (_req, reply) => {
+  // Plain /health is strict: 200 only once every required model is ready. /health?ready=any is Kubernetes-style
+  // readiness: 200 as soon as the first-priority models can serve.
+  app.get<{ Querystring: { ready?: string } }>('/health', async (req, reply) => {
     const status = serverStatus(opts.models.values());
-    return reply.code(status === 'ok' ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
+    const healthy = status === 'ok' || (req.query.ready === 'any' && status === 'serving');
+    return reply.code(healthy ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
   });
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);

@@ -47,6 +47,7 @@ export async function loadModels<H>(models: ModelRecord<H>[], opts: LoaderOption
         opts.emit({ event: 'warmup_start', model: m.name, attempt: m.attempts });
         await warming;
         m.warmupMs = clock.now() - warmStarted;
+        m.warmups += 1;
         opts.emit({ event: 'warmup_end', model: m.name, attempt: m.attempts, ms: m.warmupMs });
       }
       m.handle = handle;

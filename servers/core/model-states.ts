@@ -15,11 +15,14 @@ export class ModelRecord<H> {
   state: ModelState = 'queued';
   attempts = 0;
   loadMs?: number;
-  /** Set once the opt-in warm-up inference has run. */
+  /** Duration of the last warm-up; set once the model is warm. */
   warmupMs?: number;
+  /** Warm-ups run, and asked for but skipped because the model was already warm. */
+  warmups = 0;
+  warmupsSkipped = 0;
   error?: string;
   handle?: H;
-  constructor(readonly name: string, readonly file?: string) {}
+  constructor(readonly name: string, readonly file?: string, readonly priority = 0, readonly required = true) {}
 
   /** Moves to `next`; a move the table does not allow is a bug and throws. */
   moveTo(next: ModelState): void {
@@ -28,15 +31,24 @@ export class ModelRecord<H> {
   }
 
   toJSON() {
-    return { name: this.name, state: this.state, loadMs: this.loadMs ?? null, attempts: this.attempts, warm: this.warmupMs !== undefined, error: this.error ?? null };
+    return {
+      name: this.name, state: this.state, loadMs: this.loadMs ?? null, attempts: this.attempts,
+      priority: this.priority, required: this.required, warm: this.warmupMs !== undefined, error: this.error ?? null,
+    };
   }
 }
 
-export type ServerStatus = 'loading' | 'ok' | 'failed';
+export type ServerStatus = 'loading' | 'serving' | 'ok' | 'failed';
 
-/** The server's status follows from its models': failed once any failed for good, ok once all are ready. */
+/**
+ * The server's status follows from its models': `failed` once a required model failed for good, `ok` once every
+ * required model is ready, `serving` once the required models of the first priority are (Kubernetes-style readiness
+ * for `/health?ready=any`), else `loading`. A model that is not required never fails its server.
+ */
 export function serverStatus(models: Iterable<ModelRecord<unknown>>): ServerStatus {
-  const states = [...models].map((m) => m.state);
-  if (states.includes('failed')) return 'failed';
-  return states.every((s) => s === 'ready') ? 'ok' : 'loading';
+  const required = [...models].filter((m) => m.required);
+  if (required.some((m) => m.state === 'failed')) return 'failed';
+  if (required.every((m) => m.state === 'ready')) return 'ok';
+  const first = Math.min(...required.map((m) => m.priority));
+  return required.filter((m) => m.priority === first).every((m) => m.state === 'ready') ? 'serving' : 'loading';
 }

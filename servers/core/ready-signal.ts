@@ -1,8 +1,10 @@
-// Push signals to a supervising parent over IPC (like systemd's READY=1): every timing event, then ready or failed.
+// Push signals to a supervising parent over IPC (like systemd's READY=1): every timing event, serving (first-priority
+// models ready), then ready or failed.
 import type { TimingEvent } from '../../src/timing/events.js';
 
 export type ServerMessage =
   | { type: 'timing'; event: TimingEvent }
+  | { type: 'serving'; ms: number }
   | { type: 'ready'; ms: number }
   | { type: 'failed'; error: string };
 

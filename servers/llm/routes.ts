@@ -72,7 +72,7 @@ function usage(h: LlmHandle, promptText: string, completion: string) {
 
 /** Serves one request either as one JSON body or as server-sent events, from the same generation. */
 async function respond(req: FastifyRequest, reply: FastifyReply, models: ModelTable<LlmHandle>, body: Sampling, input: Input, promptText: string) {
-  const handle = readyModel(models, body.model);
+  const handle = readyModel(models, body.model, req);
   const chat = input.kind === 'chat';
   const id = `${chat ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);

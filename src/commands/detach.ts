@@ -21,12 +21,13 @@ export function tellParent(m: DaemonMessage): void {
   }
 }
 
-export async function runDetached(config: Config, budgetMs: number, opts: { config: string; json?: boolean }): Promise<void> {
+export async function runDetached(config: Config, budgetMs: number, opts: { config: string; json?: boolean; wait: string; warmup?: boolean }): Promise<void> {
   mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
   const logFile = join(config.stateDir, 'logs', 'supervisor.log');
   const log = openSync(logFile, 'a');
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  const daemon = spawn(process.execPath, [cli, 'up', '--config', config.file, '--budget', `${budgetMs}ms`, '--no-pull', '--daemon'], {
+  const args = [cli, 'up', '--config', config.file, '--budget', `${budgetMs}ms`, '--no-pull', '--daemon', '--wait', opts.wait, ...(opts.warmup ? ['--warmup'] : [])];
+  const daemon = spawn(process.execPath, args, {
     detached: true, stdio: ['ignore', log, log, 'ipc'], cwd: process.cwd(),
   });
   const outcome = await new Promise<DaemonMessage>((resolve) => {

@@ -14,7 +14,9 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { runDetached, tellParent } from './detach.js';
 import { formatPullResult, pullOrThrow } from './pull.js';
 
-export interface UpOptions { config: string; budget?: string; json?: boolean; pull: boolean; detach?: boolean; daemon?: boolean }
+export interface UpOptions {
+  config: string; budget?: string; json?: boolean; pull: boolean; detach?: boolean; daemon?: boolean; wait: string; warmup?: boolean;
+}
 
 /** The budget from --budget, or the config's. */
 export function budgetOf(config: Config, flag: string | undefined): number {
@@ -38,7 +40,8 @@ export async function up(opts: UpOptions): Promise<void> {
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 
-  const sup = new Supervisor(config, { budgetMs, graceMs: config.grace });
+  if (opts.wait !== 'all' && opts.wait !== 'serving') throw new ConfigError([`--wait: expected all or serving, got "${opts.wait}"`]);
+  const sup = new Supervisor(config, { budgetMs, graceMs: config.grace, wait: opts.wait, warmup: opts.warmup });
   const reporter = chooseReporter(opts, sup);
   sup.on('event', (e) => reporter.event(e));
   const forgetState = trackStackState(config, sup, Boolean(opts.daemon));

@@ -32,6 +32,10 @@ export const modelSchema = z.strictObject({
   language: z.string().regex(/^[a-z_]+$/).optional(),
   /** Overrides the server's `warmup` for this model. */
   warmup: z.boolean().optional(),
+  /** Lower loads first; defaults to the model's position in the list. The lowest priority decides when a server is "serving". */
+  priority: z.number().int().min(0).max(1000).optional(),
+  /** A model that is not required may fail without failing its server. */
+  required: z.boolean().default(true),
 });
 
 const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
@@ -63,6 +67,8 @@ export const serverSchema = z.strictObject({
   /** Extra attempts after a failed load. */
   retries: z.number().int().min(0).max(10).default(1),
   retryDelay: duration().default(500),
+  /** Load order within the cap: by priority, or slowest first by the load times in the last timing log. */
+  order: z.enum(['priority', 'longest-first']).default('priority'),
   /** Test inference at load time: off unless asked for. */
   warmup: z.boolean().default(false),
   /** Map model files instead of reading them: faster to "ready", the reading moves to the first request. */

@@ -15,5 +15,6 @@ export function describeSupervisorEvent(e: SupervisorEvent): string | undefined 
     case 'restart': return `${e.reason}; restart ${e.attempt} in ${formatMs(e.delayMs)}`;
     case 'output': return e.line;
     case 'stack-ready': return undefined;
+    case 'loaded': return `every model loaded after ${formatMs(e.at)}`;
   }
 }

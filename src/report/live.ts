@@ -35,7 +35,8 @@ export function liveReporter(paint: ChalkInstance, sup: Supervisor, stream: Node
     event(e) {
       if (settled) {
         const text = describeSupervisorEvent(e);
-        if (text !== undefined && e.type !== 'stack-ready' && e.type !== 'timing') above(`${tag(e.server)}  ${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
+        const landed = e.type === 'timing' && (e.event.event === 'ready' || e.event.event === 'failed');
+        if (text !== undefined && e.type !== 'stack-ready' && (e.type !== 'timing' || landed)) above(`${tag(e.server)}  ${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
         return;
       }
       if (e.type === 'output') above(`${tag(e.server)}  ${paint.dim('|')} ${e.line}`);

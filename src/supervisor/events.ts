@@ -10,7 +10,9 @@ export type SupervisorEvent =
   | { type: 'timing'; server: string; event: TimingEvent; at: number }
   | { type: 'output'; server: string; stream: 'stdout' | 'stderr'; line: string; at: number }
   | { type: 'restart'; server: string; attempt: number; delayMs: number; at: number; reason: string }
-  | { type: 'stack-ready'; at: number; summary: SummaryRow[] };
+  | { type: 'stack-ready'; at: number; summary: SummaryRow[] }
+  /** With `--wait serving`: a server that was serving has now loaded every model. */
+  | { type: 'loaded'; server: string; at: number };
 
 /** A model as the supervisor sees it, rebuilt from the server's timing events. */
 export interface ModelView {

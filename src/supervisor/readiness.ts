@@ -32,6 +32,8 @@ export interface WaitOptions {
   healthUrl?: string;
   pollMs?: number;
   probe?: Probe;
+  /** Count a pushed `serving` (first-priority models ready) as ready: `up --wait serving`. */
+  acceptServing?: boolean;
 }
 
 export function waitUntilReady(source: ReadinessSource, opts: WaitOptions): Promise<Outcome> {
@@ -51,7 +53,7 @@ export function waitUntilReady(source: ReadinessSource, opts: WaitOptions): Prom
       resolve(o);
     };
     const onMessage = (m: ServerMessage) => {
-      if (m.type === 'ready') finish({ kind: 'ready' });
+      if (m.type === 'ready' || (m.type === 'serving' && opts.acceptServing)) finish({ kind: 'ready' });
       else if (m.type === 'failed') finish({ kind: 'model-failed', error: m.error });
     };
     const onExit = (exit: ExitInfo) => finish({ kind: 'exited', exit });

@@ -21,12 +21,13 @@ export const execaSpawner: Spawner = (spec) => execaNode(spec.script, spec.args,
 const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
 /** Built-in servers run their own main; a foreign command runs under the guard, which ends it when we go. */
-export function launchSpec(server: ServerConfig, config: Config): LaunchSpec {
+export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?: boolean } = {}): LaunchSpec {
   const env = { ...server.env, MODELCTL_SERVER: server.name };
   if (server.kind === 'command') {
     return { script: distPath('./guard.js'), args: [String(config.grace), '--', ...server.command!], env, cwd: config.dir };
   }
-  return { script: distPath(`../../servers/${server.kind}/main.js`), args: ['--config', config.file, '--server', server.name], env, cwd: config.dir };
+  const args = ['--config', config.file, '--server', server.name, ...(opts.warmup ? ['--warmup'] : [])];
+  return { script: distPath(`../../servers/${server.kind}/main.js`), args, env, cwd: config.dir };
 }
 
 const KEEP_LINES = 20;

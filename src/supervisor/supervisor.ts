@@ -13,6 +13,10 @@ import { move, type ServerState } from './states.js';
 export interface SupervisorOptions {
   budgetMs: number;
   graceMs: number;
+  /** `serving`: a server counts as up once its first-priority models are ready; the rest keep loading. */
+  wait?: 'all' | 'serving';
+  /** Turn warm-up on for every model of our servers (`up --warmup`). */
+  warmup?: boolean;
   spawner?: Spawner;
   probe?: Probe;
 }
@@ -54,12 +58,18 @@ export class Supervisor extends EventEmitter {
   }
 
   private spawn(s: ManagedServer): ServerProcess {
-    const proc = new ServerProcess(s.config.name, launchSpec(s.config, this.config), this.opts.spawner ?? execaSpawner);
+    const proc = new ServerProcess(s.config.name, launchSpec(s.config, this.config, { warmup: this.opts.warmup }), this.opts.spawner ?? execaSpawner);
     s.proc = proc;
     proc.on('message', (m: ServerMessage) => {
-      if (m.type !== 'timing') return;
-      applyTiming(s.models, m.event, this.now());
-      this.send({ type: 'timing', server: s.config.name, event: m.event, at: this.now() });
+      if (m.type === 'timing') {
+        applyTiming(s.models, m.event, this.now());
+        this.send({ type: 'timing', server: s.config.name, event: m.event, at: this.now() });
+      } else if (s.state === 'ready' && m.type === 'ready') {
+        this.send({ type: 'loaded', server: s.config.name, at: this.now() });
+      } else if (s.state === 'ready' && m.type === 'failed') {
+        // Serving already, then a required model failed for good: the server keeps serving the others, reported as failed.
+        this.setState(s, 'failed', m.error);
+      }
     });
     proc.on('line', (line: string, stream: 'stdout' | 'stderr') => this.send({ type: 'output', server: s.config.name, stream, line, at: this.now() }));
     this.send({ type: 'spawned', server: s.config.name, pid: proc.pid, at: this.now() });
@@ -68,7 +78,7 @@ export class Supervisor extends EventEmitter {
 
   private waitReady(s: ManagedServer, proc: ServerProcess, timeoutMs: number): Promise<Outcome> {
     const healthUrl = s.config.kind === 'command' ? `http://${s.config.host}:${s.config.port}${s.config.health}` : undefined;
-    return waitUntilReady(proc, { timeoutMs, signal: this.abort.signal, healthUrl, probe: this.opts.probe });
+    return waitUntilReady(proc, { timeoutMs, signal: this.abort.signal, healthUrl, probe: this.opts.probe, acceptServing: this.opts.wait === 'serving' });
   }
 
   /** Brings every server up. Resolves with the summary once all are ready; on the first failure stops all and throws why. */
