@@ -76,6 +76,16 @@ program.command('logs [server]')
   .addOption(json('print the raw JSON lines'))
   .action(async (server, opts) => (await import('./commands/logs.js')).logs(server, opts));
 
+program.command('export <target>')
+  .description('write deployment files: k8s (Deployment + Service per server, ConfigMap), compose, or systemd units; probes cover the budget')
+  .addOption(configOption())
+  .option('-o, --out <dir>', 'write the files into this folder (default: print them)')
+  .option('--image <image>', "container image holding modelctl (default: the config's deploy.image, modelctl:latest)")
+  .option('--models-volume <name>', 'PersistentVolumeClaim / compose volume with the model files (default: modelctl-models)')
+  .option('--cpu <cpu>', 'CPU request per server (k8s), e.g. 1 or 500m')
+  .option('--memory <memory>', 'memory request per server (k8s), e.g. 2Gi')
+  .action(async (target, opts) => (await import('./commands/export.js')).exportStack(target, opts));
+
 program.command('pull')
   .description('make sure every model file exists: synthesize demo:* models, download http(s) sources, verify sha256')
   .addOption(configOption())

@@ -41,6 +41,8 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
     const healthy = status === 'ok' || (req.query.ready === 'any' && status === 'serving');
     return reply.code(healthy ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
   });
+  // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still loading.
+  app.get('/livez', async () => ({ status: 'alive', server: opts.server }));
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);
     if (!m) throw new HttpError(404, `model "${req.params.name}" does not exist on this server`, 'not_found_error');

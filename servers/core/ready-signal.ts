@@ -17,3 +17,17 @@ export function signalParent(message: ServerMessage): void {
 export function exitWhenParentGoes(stop: () => Promise<void>): void {
   if (process.send) process.once('disconnect', () => void stop());
 }
+
+/**
+ * Under systemd `Type=notify`: sends READY=1 to $NOTIFY_SOCKET. Node has no unix datagram sockets, so this runs
+ * `systemd-notify` (the unit sets NotifyAccess=all), or python3 where systemd-notify is missing. Never throws.
+ */
+export async function notifySystemd(state = 'READY=1'): Promise<void> {
+  const socket = process.env.NOTIFY_SOCKET;
+  if (!socket) return;
+  const { execFile } = await import('node:child_process');
+  const run = (file: string, args: string[]) => new Promise<boolean>((resolve) => execFile(file, args, (err) => resolve(!err)));
+  if (await run('systemd-notify', [state, `--pid=${process.pid}`])) return;
+  const script = 'import os,socket,sys;a=os.environ["NOTIFY_SOCKET"];a="\\0"+a[1:] if a[0]=="@" else a;s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM);s.connect(a);s.send(sys.argv[1].encode())';
+  await run('python3', ['-c', script, state]);
+}

@@ -15,7 +15,7 @@ import { loadModels } from './loader.js';
 import { registerMetrics } from './metrics.js';
 import { ModelRecord, serverStatus } from './model-states.js';
 import { lastLoadTimes, orderForLoading } from './ordering.js';
-import { exitWhenParentGoes, signalParent } from './ready-signal.js';
+import { exitWhenParentGoes, notifySystemd, signalParent } from './ready-signal.js';
 import { warmModels } from './warmup.js';
 
 /** What a server kind plugs into the shared start-up. */
@@ -127,6 +127,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
     coldStartMs = performance.now();
     emit({ event: 'server_ready', ms: coldStartMs });
     signalParent({ type: 'ready', ms: coldStartMs });
+    await notifySystemd();
   } else {
     const failed = [...models.values()].filter((m) => m.state === 'failed' && m.required).map((m) => `${m.name}: ${m.error}`);
     emit({ event: 'server_failed', error: failed.join('; ') });

@@ -73,6 +73,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     stateDir: join(dir, '.modelctl'),
     budget: parsed.data.budget,
     grace: parsed.data.grace,
+    deploy: parsed.data.deploy,
     servers: Object.entries(parsed.data.servers).map(([name, s]) => ({
       ...s,
       name,
@@ -114,6 +115,9 @@ function checkConfig(config: Config, report: (p: Path, m: string) => void) {
     if (s.kind === 'command' && !raw.command) report(['servers', s.name, 'kind'], 'is required: llm or asr-ocr (or give `command:` for a foreign server)');
     if (s.kind !== 'command' && raw.command) report(['servers', s.name, 'command'], `a built-in ${s.kind} server takes no command; leave out kind for a foreign server`);
     if (s.kind !== 'command' && s.models.length === 0) report(['servers', s.name, 'models'], 'expected at least one model');
+    for (const [i, dep] of s.dependsOn.entries()) {
+      if (!config.servers.some((o) => o.name === dep) || dep === s.name) report(['servers', s.name, 'dependsOn', i], `"${dep}" is not another server of this config`);
+    }
     const names = new Set<string>();
     s.models.forEach((m, i) => {
       const at: Path = ['servers', s.name, 'models', i];

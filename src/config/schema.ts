@@ -60,6 +60,8 @@ export const serverSchema = z.strictObject({
   /** Extra environment for the server process. */
   env: z.record(z.string(), z.string()).default({}),
   restart: restartSchema.default({ policy: 'on-failure', max: 3, backoff: 1000 }),
+  /** Servers this one needs healthy before it starts (used by `modelctl export`: compose depends_on, systemd After/Requires). */
+  dependsOn: z.array(name).default([]),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(1).max(65535),
   /** Models loaded at once; defaults to 3 for llm and 2 for asr-ocr. */
@@ -85,11 +87,22 @@ export const serverSchema = z.strictObject({
   models: z.array(modelSchema).default([]),
 });
 
+/** How `modelctl export` deploys the stack; flags override these. */
+const deploySchema = z.strictObject({
+  /** Container image holding modelctl (built from this repository). */
+  image: z.string().min(1).default('modelctl:latest'),
+  /** Kubernetes PersistentVolumeClaim (or compose volume) holding the model files. */
+  modelsVolume: z.string().min(1).default('modelctl-models'),
+  cpu: z.string().min(1).default('1'),
+  memory: z.string().min(1).default('2Gi'),
+});
+
 export const configSchema = z.strictObject({
   /** Cold-start budget for the whole stack. */
   budget: duration().default(120_000),
   /** How long a server gets to exit after SIGTERM before SIGKILL. */
   grace: duration().default(5000),
+  deploy: deploySchema.default({ image: 'modelctl:latest', modelsVolume: 'modelctl-models', cpu: '1', memory: '2Gi' }),
   servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
 });
 
@@ -119,6 +132,7 @@ export interface Config {
   stateDir: string;
   budget: number;
   grace: number;
+  deploy: z.output<typeof deploySchema>;
   servers: ServerConfig[];
 }
 

@@ -1,0 +1,56 @@
+// `modelctl export <k8s|compose|systemd>`: writes deployment files for the stack, with probes and timeouts set from
+// the config's budget and grace. Output is deterministic (stable order, no timestamps) so it diffs cleanly.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { composeFile } from '../export/compose.js';
+import { k8sManifests } from '../export/k8s.js';
+import { systemdUnits } from '../export/systemd.js';
+
+export interface ExportOptions { config: string; out?: string; image?: string; modelsVolume?: string; cpu?: string; memory?: string }
+
+/** The config as deployed in a container: every server listens on all interfaces; comments and order kept. */
+export function containerConfigYaml(config: Config): string {
+  const doc = parseDocument(readFileSync(config.file, 'utf8'));
+  for (const s of config.servers) doc.setIn(['servers', s.name, 'host'], '0.0.0.0');
+  return doc.toString({ lineWidth: 0 });
+}
+
+const yamlDocs = (objects: object[]) => objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+
+/** The files of a target, name → text. */
+export function exportFiles(target: string, config: Config, opts: ExportOptions): { file: string; text: string }[] {
+  const deploy = { ...config.deploy, ...definedOnly({ image: opts.image, modelsVolume: opts.modelsVolume, cpu: opts.cpu, memory: opts.memory }) };
+  switch (target) {
+    case 'k8s':
+      return k8sManifests(config, { ...deploy, configYaml: containerConfigYaml(config) }).map((f) => ({ file: f.file, text: yamlDocs(f.objects) }));
+    case 'compose':
+      return [
+        { file: 'compose.yaml', text: yamlDocs([composeFile(config, deploy)]) },
+        { file: 'models.yaml', text: containerConfigYaml(config) },
+      ];
+    case 'systemd':
+      return systemdUnits(config);
+    default:
+      throw new ConfigError([`export target must be k8s, compose or systemd, got "${target}"`]);
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function exportStack(target: string, opts: ExportOptions): void {
+  const config = loadConfig(opts.config);
+  const files = exportFiles(target, config, opts);
+  if (!opts.out) {
+    process.stdout.write(files.map((f) => `# ${f.file}\n${f.text}`).join(target === 'systemd' ? '\n' : '---\n'));
+    return;
+  }
+  mkdirSync(opts.out, { recursive: true });
+  for (const f of files) writeFileSync(join(opts.out, f.file), f.text);
+  console.log(`wrote ${files.map((f) => join(opts.out!, f.file)).join(', ')}`);
+}

@@ -1,0 +1,30 @@
+// Docker Compose: one service per server; the healthcheck's start_period is the budget, so `docker compose up --wait`
+// is the cold-start gate; depends_on waits for the servers a server needs to be healthy.
+import type { Config } from '../config/schema.js';
+import { CONTAINER_ROOT, planServers } from './plan.js';
+
+export function composeFile(config: Config, o: { image: string; modelsVolume: string }): object {
+  const services: Record<string, object> = {};
+  for (const p of planServers(config)) {
+    const probe = `fetch('http://127.0.0.1:${p.port}${p.startupPath}').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+    services[p.name] = {
+      image: o.image,
+      command: p.command,
+      working_dir: CONTAINER_ROOT,
+      ports: [`127.0.0.1:${p.port}:${p.port}`],
+      volumes: [`./models.yaml:${CONTAINER_ROOT}/models.yaml:ro`, `${o.modelsVolume}:${CONTAINER_ROOT}/models`],
+      healthcheck: {
+        test: ['CMD', 'node', '-e', probe],
+        interval: '5s',
+        timeout: '3s',
+        retries: 3,
+        start_period: `${p.budgetSeconds}s`,
+        start_interval: '1s',
+      },
+      restart: p.restart.policy === 'off' ? 'no' : `on-failure:${p.restart.max}`,
+      stop_grace_period: `${p.graceSeconds}s`,
+      ...(p.dependsOn.length > 0 ? { depends_on: Object.fromEntries(p.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+    };
+  }
+  return { name: 'modelctl', services, volumes: { [o.modelsVolume]: {} } };
+}

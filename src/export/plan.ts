@@ -1,0 +1,48 @@
+// What every export target needs to know about a server, worked out once: its command, port, probes, budget and grace.
+import type { Config, ServerConfig } from '../config/schema.js';
+
+/** Where the config and models live inside a container. */
+export const CONTAINER_ROOT = '/srv/modelctl';
+
+export interface ServerPlan {
+  name: string;
+  kind: ServerConfig['kind'];
+  port: number;
+  /** The command line inside the image (our servers: node + dist path; foreign: their own command). */
+  command: string[];
+  /** Strict health: 200 once every required model is ready (the whole cold start). */
+  startupPath: string;
+  /** Serving: 200 once the first-priority models are ready. */
+  readinessPath: string;
+  /** Process alive, never tied to loading; undefined for foreign servers (a TCP check is used). */
+  livenessPath?: string;
+  budgetSeconds: number;
+  graceSeconds: number;
+  restart: ServerConfig['restart'];
+  dependsOn: string[];
+}
+
+export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[] {
+  return config.servers.map((s) => {
+    const ours = s.kind !== 'command';
+    return {
+      name: s.name,
+      kind: s.kind,
+      port: s.port,
+      command: ours ? ['node', `${root}/app/dist/servers/${s.kind}/main.js`, '--config', `${root}/models.yaml`, '--server', s.name] : s.command!,
+      startupPath: ours ? '/health' : s.health,
+      readinessPath: ours ? '/health?ready=any' : s.health,
+      livenessPath: ours ? '/livez' : undefined,
+      budgetSeconds: Math.ceil(config.budget / 1000),
+      graceSeconds: Math.ceil(config.grace / 1000),
+      restart: s.restart,
+      dependsOn: [...s.dependsOn].sort(),
+    };
+  });
+}
+
+/** A startup probe that keeps trying for the whole budget: failureThreshold × periodSeconds ≥ budget. */
+export function startupProbeTiming(budgetSeconds: number): { periodSeconds: number; failureThreshold: number } {
+  const periodSeconds = budgetSeconds <= 30 ? 1 : 5;
+  return { periodSeconds, failureThreshold: Math.max(1, Math.ceil(budgetSeconds / periodSeconds)) + 1 };
+}

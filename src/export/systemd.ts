@@ -1,0 +1,59 @@
+// systemd units: one per server. Ours are Type=notify (READY=1 once every required model is ready, sent with
+// systemd-notify, hence NotifyAccess=all); a foreign one is Type=exec with an ExecStartPost that waits for its health URL.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.js';
+import { planServers } from './plan.js';
+
+/** The installed modelctl (the folder holding its package.json): units run the built servers in place. */
+function appRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export function systemdUnits(config: Config, root = appRoot()): { file: string; text: string }[] {
+  return planServers(config, '').map((p) => {
+    const ours = p.kind !== 'command';
+    const exec = ours
+      ? ['/usr/bin/env', 'node', `${root}/dist/servers/${p.kind}/main.js`, '--config', config.file, '--server', p.name]
+      : p.command;
+    const deps = p.dependsOn.map((d) => `modelctl-${d}.service`);
+    const server = config.servers.find((s) => s.name === p.name)!;
+    const lines = [
+      '[Unit]',
+      `Description=modelctl ${p.name} (${p.kind}) model server`,
+      `After=network-online.target${deps.length ? ` ${deps.join(' ')}` : ''}`,
+      'Wants=network-online.target',
+      ...(deps.length ? [`Requires=${deps.join(' ')}`] : []),
+      `StartLimitIntervalSec=${Math.max(60, p.budgetSeconds * 2)}`,
+      `StartLimitBurst=${p.restart.max + 1}`,
+      '',
+      '[Service]',
+      ours ? 'Type=notify' : 'Type=exec',
+      ...(ours ? ['NotifyAccess=all'] : []),
+      `WorkingDirectory=${config.dir}`,
+      `ExecStart=${exec.map(quote).join(' ')}`,
+      ...(ours ? [] : [`ExecStartPost=/usr/bin/env node ${root}/dist/src/export/wait-healthy.js http://${server.host}:${p.port}${p.startupPath} ${p.budgetSeconds}`]),
+      `TimeoutStartSec=${p.budgetSeconds}`,
+      `TimeoutStopSec=${p.graceSeconds}`,
+      'KillMode=mixed',
+      'KillSignal=SIGTERM',
+      `Restart=${p.restart.policy === 'off' ? 'no' : 'on-failure'}`,
+      `RestartSec=${Math.max(1, Math.round(p.restart.backoff / 1000))}`,
+      `RestartSteps=${Math.max(1, p.restart.max)}`,
+      'RestartMaxDelaySec=30',
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ];
+    return { file: `modelctl-${p.name}.service`, text: lines.join('\n') };
+  });
+}
+
+/** systemd's quoting for ExecStart arguments. */
+function quote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`;
+}
