@@ -3,29 +3,13 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/tmp.js';
+import { realStack } from '../helpers/stacks.js';
+import { tempDir } from '../helpers/tmp.js';
 import { modelctl } from '../helpers/modelctl.js';
 
 const dir = tempDir();
 
-async function stack(name: string, llmModels: string): Promise<string> {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `
-servers:
-  llm:
-    kind: llm
-    port: ${await freePort()}
-    models:
-${llmModels}
-  asr-ocr:
-    kind: asr-ocr
-    port: ${await freePort()}
-    models:
-      - { name: speech, type: asr, path: models/whisper.bin, source: "demo:whisper" }
-      - { name: ocr, type: ocr }
-`);
-  return file;
-}
+const stack = (name: string, llmModels: string) => realStack(dir, name, llmModels);
 
 /** No process of this config is left: our servers carry the config path in their arguments. */
 async function processesOf(config: string): Promise<string> {

@@ -1,33 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/tmp.js';
+import { realStack } from '../helpers/stacks.js';
+import { tempDir } from '../helpers/tmp.js';
 import { allGone, modelctl, spawnedPids } from '../helpers/modelctl.js';
 
 const dir = tempDir();
 
-async function realStack(name: string, llmModels: string): Promise<string> {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `
-servers:
-  llm:
-    kind: llm
-    port: ${await freePort()}
-    models:
-${llmModels}
-  asr-ocr:
-    kind: asr-ocr
-    port: ${await freePort()}
-    models:
-      - { name: speech, type: asr, path: models/whisper.bin, source: "demo:whisper" }
-      - { name: ocr, type: ocr }
-`);
-  return file;
-}
+const stack = (name: string, llmModels: string) => realStack(dir, name, llmModels);
 
 describe('modelctl up with the real servers', () => {
   it('pulls the demo models, brings both servers to ready with a summary, and Ctrl-C leaves no process', async () => {
-    const config = await realStack('real', '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }');
+    const config = await stack('real', '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }');
     const run = modelctl(['up', '-c', config, '--json']);
     const r = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(r).toMatchObject({ ok: true });
@@ -44,7 +28,7 @@ describe('modelctl up with the real servers', () => {
 
   it('fails with the model file and reason when a model is corrupt, stopping the other server', async () => {
     writeFileSync(join(dir, 'models', 'broken.gguf'), 'GGUF but not really');
-    const config = await realStack('broken', '      - { name: chat, path: models/chat.gguf }\n      - { name: broken, path: models/broken.gguf }');
+    const config = await stack('broken', '      - { name: chat, path: models/chat.gguf }\n      - { name: broken, path: models/broken.gguf }');
     const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
     const r = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(r).toMatchObject({ ok: false, exitCode: 1 });
@@ -54,7 +38,7 @@ describe('modelctl up with the real servers', () => {
   });
 
   it('leaves no server behind when modelctl is killed with SIGKILL: our servers exit when the IPC channel closes', async () => {
-    const config = await realStack('killed', '      - { name: chat, path: models/chat.gguf }');
+    const config = await stack('killed', '      - { name: chat, path: models/chat.gguf }');
     const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 60_000);
     const pids = spawnedPids(run.events);
