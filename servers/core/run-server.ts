@@ -66,7 +66,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]));
   let coldStartMs: number | undefined;
   let servingSent = false;
-  /** Pushes `serving` once the first-priority models are ready, and `ready` / `failed` once every model has settled. */
+  /** Pushes `serving` once, as soon as the first-priority models are ready (`ready` / `failed` follow when loading ends). */
   function reportProgress() {
     const status = serverStatus(models.values());
     if ((status === 'serving' || status === 'ok') && !servingSent) {
