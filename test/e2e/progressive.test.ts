@@ -44,7 +44,7 @@ servers:
   llm:
     kind: llm
     port: ${port}
-    retryDelay: 3s
+    retryDelay: 5s
     models:
       - { name: fast, path: fast.gguf, priority: 0 }
       - { name: late, path: late.gguf, priority: 1 }
