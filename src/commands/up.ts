@@ -15,7 +15,8 @@ import { runDetached, tellParent } from './detach.js';
 import { formatPullResult, pullOrThrow } from './pull.js';
 
 export interface UpOptions {
-  config: string; budget?: string; json?: boolean; pull: boolean; detach?: boolean; daemon?: boolean; wait: string; warmup?: boolean;
+  /** `wait` is checked by commander (`choices`). */
+  config: string; budget?: string; json?: boolean; pull: boolean; detach?: boolean; daemon?: boolean; wait: 'all' | 'serving'; warmup?: boolean;
 }
 
 /** The budget from --budget, or the config's. */
@@ -40,7 +41,6 @@ export async function up(opts: UpOptions): Promise<void> {
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 
-  if (opts.wait !== 'all' && opts.wait !== 'serving') throw new ConfigError([`--wait: expected all or serving, got "${opts.wait}"`]);
   const sup = new Supervisor(config, { budgetMs, graceMs: config.grace, wait: opts.wait, warmup: opts.warmup });
   const reporter = chooseReporter(opts, sup);
   sup.on('event', (e) => reporter.event(e));
