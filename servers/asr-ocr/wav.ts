@@ -54,14 +54,18 @@ function decode(data: Buffer, f: Format): Float32Array {
   return mono;
 }
 
-/** Linear resampling to 16 kHz and conversion to the 16-bit PCM whisper.node takes. */
+/** whisper.cpp 1.9 reads up to sample 200 of its input whatever its length: shorter audio is padded with silence. */
+export const MIN_WHISPER_SAMPLES = 1600;
+
+/** Linear resampling to 16 kHz and conversion to the 16-bit PCM whisper.node takes (at least 0.1 s of it). */
 export function toWhisperPcm(samples: Float32Array, rate: number): ArrayBuffer {
-  const outLength = Math.floor((samples.length * WHISPER_RATE) / rate);
+  const outLength = Math.max(MIN_WHISPER_SAMPLES, Math.floor((samples.length * WHISPER_RATE) / rate));
   const out = new Int16Array(outLength);
   const step = rate / WHISPER_RATE;
   for (let i = 0; i < outLength; i++) {
     const pos = i * step;
     const j = Math.floor(pos);
+    if (j >= samples.length) break;
     const a = samples[j] ?? 0;
     const b = samples[j + 1] ?? a;
     const v = a + (b - a) * (pos - j);

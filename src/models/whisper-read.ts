@@ -5,6 +5,9 @@ import { WHISPER_MAGIC } from './demo-whisper.js';
 
 export class WhisperFileError extends Error {}
 
+/** ftype % 1000 values whisper.cpp maps to a ggml type: F32, F16, Q4_0, Q4_1, Q8_0, Q5_0, Q5_1, BF16. */
+const VALID_FTYPES = new Set([0, 1, 2, 3, 7, 8, 9, 24]);
+
 const HPARAMS = ['n_vocab', 'n_audio_ctx', 'n_audio_state', 'n_audio_head', 'n_audio_layer', 'n_text_ctx', 'n_text_state', 'n_text_head', 'n_text_layer', 'n_mels', 'ftype'] as const;
 export type WhisperHparams = Record<(typeof HPARAMS)[number], number>;
 
@@ -21,12 +24,17 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
     if (bad) throw new WhisperFileError(`hyper-parameter ${bad} is ${h[bad]}`);
     if (h.n_audio_state !== h.n_text_state) throw new WhisperFileError('n_audio_state differs from n_text_state (whisper.cpp would abort)');
     if (h.n_audio_state % h.n_audio_head !== 0 || h.n_text_state % h.n_text_head !== 0) throw new WhisperFileError('state size is not a multiple of the head count');
+    // Values that whisper.cpp asserts on (aborting the process) or reads out of bounds with, refused here first.
+    if (!VALID_FTYPES.has(h.ftype % 1000)) throw new WhisperFileError(`ftype ${h.ftype} is not a weight type whisper.cpp knows`);
+    if (h.n_vocab < 51864) throw new WhisperFileError(`n_vocab ${h.n_vocab} is below 51864: whisper.cpp's special tokens would fall outside it`);
     const nMel = await c.i32();
     const nFft = await c.i32();
+    if (nMel !== h.n_mels || nFft !== 201) throw new WhisperFileError(`mel filters are ${nMel}×${nFft}, expected ${h.n_mels}×201`);
     c.skip(nMel * nFft * 4);
     const nTokens = await c.i32();
     for (let i = 0; i < nTokens; i++) c.skip(await c.u32());
     let tensors = 0;
+    const seen = new Set<string>();
     while (c.pos < size) {
       const nDims = await c.i32();
       const nameLength = await c.i32();
@@ -35,6 +43,9 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
       const dims: number[] = [];
       for (let d = 0; d < nDims; d++) dims.push(await c.i32());
       const name = (await c.need(nameLength)).toString('utf8');
+      // whisper.cpp counts records, not names: a duplicate could hide a missing tensor.
+      if (seen.has(name)) throw new WhisperFileError(`tensor ${name} appears twice`);
+      seen.add(name);
       const bytes = tensorBytes({ dims, type });
       if (bytes === undefined) throw new WhisperFileError(`tensor ${name} has unknown type ${type}`);
       try {

@@ -83,6 +83,12 @@ servers:
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 
+  it('answers a WAV of a few samples instead of crashing', async () => {
+    const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form({ model: 'speech' }, { data: encodeWav(tone(16_000, 0.0003), 16_000), name: 'tiny.wav', type: 'audio/wav' }) });
+    expect(res.status).toBe(200);
+    expect((await health(server)).code).toBe(200);
+  });
+
   it('converts a 44.1 kHz WAV instead of refusing it', async () => {
     const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form({ model: 'speech' }, { data: encodeWav(tone(44_100, 1), 44_100), name: 'cd.wav', type: 'audio/wav' }) });
     expect(res.status).toBe(200);

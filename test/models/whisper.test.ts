@@ -46,4 +46,27 @@ describe('demo whisper models', () => {
     writeFileSync(join(dir, 'short.bin'), full.subarray(0, lastRecord));
     expect(await reason(join(dir, 'short.bin'))).toBe(`the file has ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never) - 1} tensors, whisper.cpp expects ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never)}`);
   });
+
+  it('refuses header values whisper.cpp would abort on or read out of bounds with', async () => {
+    const full = readFileSync(join(dir, 'w.bin'));
+    const patched = (name: string, offset: number, value: number) => {
+      const b = Buffer.from(full);
+      b.writeInt32LE(value, offset);
+      writeFileSync(join(dir, name), b);
+      return join(dir, name);
+    };
+    // Offsets: magic 0, hyper-parameters from 4 (n_vocab 4 … ftype 44), mel filter dims at 48 and 52.
+    expect(await reason(patched('ftype.bin', 44, 5))).toBe('ftype 5 is not a weight type whisper.cpp knows');
+    expect(await reason(patched('vocab.bin', 4, 1000))).toMatch(/^n_vocab 1000 is below 51864/);
+    expect(await reason(patched('mels.bin', 48, 128))).toBe('mel filters are 128×201, expected 80×201');
+  });
+
+  it('refuses a duplicated tensor, which could hide a missing one from whisper.cpp', async () => {
+    const full = readFileSync(join(dir, 'w.bin'));
+    const name = Buffer.from('decoder.ln.bias');
+    const at = full.indexOf(name) - 4 * 4;
+    const record = full.subarray(at, at + 4 * 4 + name.length + 32 * 4);
+    writeFileSync(join(dir, 'dup.bin'), Buffer.concat([full, record]));
+    expect(await reason(join(dir, 'dup.bin'))).toBe('tensor decoder.ln.bias appears twice');
+  });
 });

@@ -23,6 +23,13 @@ describe('WAV input', () => {
     expect(new Int16Array(toWhisperPcm(wav.samples, 16_000)).length).toBe(16_000);
   });
 
+  it('pads very short audio with silence to what whisper.cpp reads regardless', () => {
+    const pcm = new Int16Array(toWhisperPcm(Float32Array.from([0.5, 0.5, 0.5]), 16_000));
+    expect(pcm.length).toBe(1600);
+    expect(pcm[0]).toBe(16384);
+    expect(pcm[3]).toBe(0);
+  });
+
   it('converts other rates and stereo float to 16 kHz mono', () => {
     const wav = parseWav(stereoFloatWav(44_100, 44_100));
     expect(wav.samples[0]).toBeCloseTo(0.5);
