@@ -22,11 +22,6 @@ function pick<T extends AsrOcrHandle['type']>(req: FastifyRequest, models: Model
 export function registerAsrOcrRoutes(app: FastifyInstance, models: ModelTable<AsrOcrHandle>, server: ServerConfig): void {
   acceptUploads(app, server.bodyLimit, ['image/png', 'image/jpeg', 'application/octet-stream', 'audio/wav', 'audio/x-wav', 'audio/wave']);
 
-  app.get('/v1/models', async () => ({
-    object: 'list',
-    data: [...models.values()].map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: 'modelctl', state: m.state })),
-  }));
-
   app.post('/v1/audio/transcriptions', async (req, reply) => {
     const upload = await readUpload(req);
     const format = upload.fields.response_format ?? 'json';

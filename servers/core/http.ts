@@ -1,4 +1,4 @@
-// HTTP plumbing both servers share: body limits, JSON errors, /health and per-model readiness.
+// HTTP plumbing both servers share: body limits, JSON errors, /health, /livez, the model list and per-model readiness.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
 import { serverStatus, type ModelRecord } from './model-states.js';
@@ -41,6 +41,10 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
     const healthy = status === 'ok' || (req.query.ready === 'any' && status === 'serving');
     return reply.code(healthy ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
   });
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: [...opts.models.values()].map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: 'modelctl', state: m.state })),
+  }));
   // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still loading.
   app.get('/livez', async () => ({ status: 'alive', server: opts.server }));
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {

@@ -1,12 +1,13 @@
 // GET /metrics in Prometheus text format. Load and warm-up figures are read from the model table at scrape time
-// (no second copy of state); request durations are observed as requests finish. prom-client loads after the server
-// is listening, off the cold-start path.
+// (no second copy of state); request durations are observed as requests finish. prom-client is imported once loading is done, or on
+// the first scrape or API request: never by the cold start itself or by health probes.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ModelTable } from './http.js';
 import type { ModelState } from './model-states.js';
 
 const STATES: ModelState[] = ['queued', 'loading', 'retrying', 'ready', 'failed'];
+const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);
 
 declare module 'fastify' {
   interface FastifyRequest { modelName?: string }
@@ -52,17 +53,19 @@ async function createRegistry<H>(server: string, models: ModelTable<H>, coldStar
   return { registry: registry as Registry, requests };
 }
 
-export function registerMetrics<H>(app: FastifyInstance, server: string, models: ModelTable<H>, coldStartMs: () => number | undefined): void {
+/** Registers /metrics and the request timing; returns `preload`, for the moment cold start is over. */
+export function registerMetrics<H>(app: FastifyInstance, server: string, models: ModelTable<H>, coldStartMs: () => number | undefined): { preload(): void } {
   let metrics: ReturnType<typeof createRegistry<H>> | undefined;
   const get = () => (metrics ??= createRegistry(server, models, coldStartMs));
-  app.addHook('onListen', async () => { void get(); });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
-    if (!route || route === '/metrics') return;
+    // Probes and scrapes are not traffic (and must not import prom-client while a server loads).
+    if (!route || PROBES.has(route)) return;
     (await get()).requests.observe({ server, route, model: req.modelName ?? '' }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (_req, reply) => {
     const { registry } = await get();
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+  return { preload: () => void get() };
 }

@@ -76,7 +76,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   }
 
   const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models });
-  registerMetrics(app, server.name, models, () => coldStartMs);
+  const metrics = registerMetrics(app, server.name, models, () => coldStartMs);
   app.post<{ Querystring: { force?: string; model?: string } }>('/admin/warmup', async (req) => {
     const chosen = req.query.model ? [models.get(req.query.model)] : [...models.values()];
     if (chosen[0] === undefined) throw new HttpError(404, `model "${req.query.model}" does not exist on this server`, 'not_found_error');
@@ -122,6 +122,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
     warm: (m, handle) => (wantsWarmup(m.name) ? engine.warmup(m, handle) : undefined),
     emit,
   });
+  metrics.preload();
   const status = serverStatus(models.values());
   if (status === 'ok') {
     coldStartMs = performance.now();

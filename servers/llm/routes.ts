@@ -1,4 +1,4 @@
-// OpenAI-compatible routes over the loaded GGUF models: /v1/models, /v1/completions, /v1/chat/completions (JSON or SSE).
+// OpenAI-compatible routes over the loaded GGUF models: /v1/completions and /v1/chat/completions (JSON or SSE).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatHistoryItem } from 'node-llama-cpp';
@@ -105,10 +105,6 @@ async function respond(req: FastifyRequest, reply: FastifyReply, models: ModelTa
 }
 
 export function registerLlmRoutes(app: FastifyInstance, models: ModelTable<LlmHandle>): void {
-  app.get('/v1/models', async () => ({
-    object: 'list',
-    data: [...models.values()].map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: 'modelctl', state: m.state })),
-  }));
   app.post('/v1/completions', async (req, reply) => {
     const body = parseBody(completionBody, req.body);
     const prompt = [body.prompt].flat()[0]!;

@@ -3,20 +3,12 @@ import type { Config } from '../config/schema.js';
 import { ModelctlError, messageOf } from '../errors.js';
 import { evictFromCache } from '../models/page-cache.js';
 import { assertPortsFree } from '../supervisor/ports.js';
-import { isAlive } from '../supervisor/server-process.js';
+import { waitUntilGone } from '../supervisor/server-process.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 
 export interface ModelRun { name: string; loadMs?: number; attempts: number; state: string; readyMs?: number }
 export interface ServerRun { name: string; readyMs?: number; state: string; models: ModelRun[] }
 export interface RunResult { ok: boolean; reason?: string; coldStartMs?: number; servers: ServerRun[] }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function leftovers(pids: number[], waitMs: number): Promise<number[]> {
-  const deadline = Date.now() + waitMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
-  return pids.filter(isAlive);
-}
 
 export async function measureColdStart(config: Config, opts: { deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void }): Promise<RunResult> {
   await assertPortsFree(config);
@@ -38,7 +30,7 @@ export async function measureColdStart(config: Config, opts: { deadlineMs: numbe
   }));
   for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
   await sup.shutdown();
-  const left = await leftovers([...pids], config.grace + 1000);
+  const left = await waitUntilGone([...pids], config.grace + 1000);
   if (left.length > 0) reason = `${reason ? `${reason}; ` : ''}processes left running after stop: ${left.join(', ')}`;
   const readies = servers.map((s) => s.readyMs);
   const coldStartMs = readies.every((r) => r !== undefined) ? Math.max(...(readies as number[])) : undefined;

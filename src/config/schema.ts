@@ -106,7 +106,6 @@ export const configSchema = z.strictObject({
   servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
 });
 
-export type RawConfig = z.output<typeof configSchema>;
 export type BuiltinKind = keyof typeof KIND_DEFAULT_CONCURRENCY;
 /** `command` is a foreign server: started from its command line, ready when its health URL answers 2xx. */
 export type ServerKind = BuiltinKind | 'command';

@@ -15,7 +15,7 @@ const WORDS = ['the', 'a', 'model', 'server', 'ready', 'hello', 'world', 'cold',
 const BYTE_TOKENS = Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`);
 /** SentencePiece-style vocabulary: control tokens, 256 byte fallbacks (enough to tokenize any text), the space piece, a few words. */
 export const DEMO_VOCAB = ['<unk>', '<s>', '</s>', ...BYTE_TOKENS, '\u2581', ...WORDS.map((w) => `\u2581${w}`)];
-const TOKEN_TYPES = DEMO_VOCAB.map((t, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 3 + 256 ? 6 : 1));
+const TOKEN_TYPES = DEMO_VOCAB.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 3 + 256 ? 6 : 1));
 
 const EMBEDDINGS = [64, 128, 256, 512, 768, 1024, 1536, 2048, 3072, 4096];
 const feedForwardOf = (e: number) => Math.round((e * 2.75) / 32) * 32;

@@ -1,6 +1,5 @@
 // Timestamped lines for logs and CI: one per event, server name first, server output after a bar.
 import type { ChalkInstance } from 'chalk';
-import type { SupervisorEvent } from '../supervisor/events.js';
 import { describeSupervisorEvent } from './describe.js';
 import type { Reporter } from './reporter.js';
 import { summaryTable } from './summary.js';

@@ -128,3 +128,10 @@ export function isAlive(pid: number): boolean {
     return true;
   }
 }
+
+/** Waits until none of `pids` is alive, at most `ms`; returns the ones still alive (empty: all gone). */
+export async function waitUntilGone(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return pids.filter(isAlive);
+}

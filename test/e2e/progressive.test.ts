@@ -119,5 +119,6 @@ describe('warm-up once, and metrics', () => {
     expect(sample(text, 'model_load_attempts_total', { model: 'fast' })).toBe(1);
     expect(sample(text, 'cold_start_seconds', { server: 'llm' })).toBeGreaterThan(0);
     expect(sample(text, 'request_duration_seconds_count', { route: '/v1/completions', model: 'fast' })).toBe(1);
+    expect(sample(text, 'request_duration_seconds_count', { route: '/health' })).toBeUndefined();
   });
 });

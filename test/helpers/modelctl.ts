@@ -1,7 +1,7 @@
 // Runs the real CLI (bin/modelctl.js) and reads its --json events; every run is killed after the test file.
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
-import { isAlive } from '../../src/supervisor/server-process.js';
+import { waitUntilGone } from '../../src/supervisor/server-process.js';
 
 export const FAKE_SERVER = new URL('../fixtures/fake-server.mjs', import.meta.url).pathname;
 
@@ -40,12 +40,7 @@ export function modelctl(args: string[], cwd?: string): UpRun {
 
 /** Waits until every pid has exited; false if any is alive after `ms`. */
 export async function allGone(pids: number[], ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (pids.some(isAlive)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
+  return (await waitUntilGone(pids, ms)).length === 0;
 }
 
 /** The pids the supervisor reported spawning, plus the foreign commands the guard reported (from the state file). */
