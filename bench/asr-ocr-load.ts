@@ -9,7 +9,8 @@ const DIR = resolve('.modelctl/bench');
 
 export async function benchAsrOcrLoad(opts: { reps: number; whisperBytes: number }) {
   const whisper = join(DIR, `bench-whisper-${opts.whisperBytes}.bin`);
-  if (!existsSync(whisper)) await writeAtomically(whisper, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes: opts.whisperBytes }));
+  if (!existsSync(whisper))
+    await writeAtomically(whisper, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes: opts.whisperBytes }));
   const config = (concurrency: number) => `
 servers:
   asr-ocr:
@@ -20,10 +21,15 @@ servers:
       - { name: speech, type: asr, path: ${whisper} }
       - { name: ocr, type: ocr, language: eng }
 `;
-  const { medians, samples, ratio } = await compareVariants('asr-ocr', DIR, [
-    { name: 'sequential', config: config(1) },
-    { name: 'parallel2', config: config(2) },
-  ], opts.reps);
+  const { medians, samples, ratio } = await compareVariants(
+    'asr-ocr',
+    DIR,
+    [
+      { name: 'sequential', config: config(1) },
+      { name: 'parallel2', config: config(2) },
+    ],
+    opts.reps,
+  );
   const result = {
     bench: 'asr-ocr-load',
     command: `npm run bench -- --only asr-ocr-load --reps ${opts.reps}`,

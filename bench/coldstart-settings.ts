@@ -12,7 +12,13 @@ import { round, saveResult } from './lib.js';
 const DIR = resolve('.modelctl/bench');
 const CLI = resolve('bin/modelctl.js');
 
-interface Settings { llmConcurrency: number; asrConcurrency: number; warmup: boolean; retries: number; retryDelay: string }
+interface Settings {
+  llmConcurrency: number;
+  asrConcurrency: number;
+  warmup: boolean;
+  retries: number;
+  retryDelay: string;
+}
 const DEFAULTS: Settings = { llmConcurrency: 3, asrConcurrency: 2, warmup: false, retries: 1, retryDelay: '0.5s' };
 const OLD: Settings = { llmConcurrency: 1, asrConcurrency: 1, warmup: true, retries: 2, retryDelay: '1s' };
 /** The old settings without warm-up: separates what parallel loading buys from what dropping warm-up buys. */
@@ -31,9 +37,11 @@ async function whisperFile(bytes: number): Promise<string> {
 }
 
 function stackConfig(name: string, s: Settings, llm: string[], whisper?: string): string {
-  const common = (c: number) => `    concurrency: ${c}\n    warmup: ${s.warmup}\n    retries: ${s.retries}\n    retryDelay: ${s.retryDelay}\n`;
+  const common = (c: number) =>
+    `    concurrency: ${c}\n    warmup: ${s.warmup}\n    retries: ${s.retries}\n    retryDelay: ${s.retryDelay}\n`;
   let text = `servers:\n  llm:\n    kind: llm\n    port: 18201\n${common(s.llmConcurrency)}    models:\n${llm.map((f, i) => `      - { name: m${i}, path: ${f} }`).join('\n')}\n`;
-  if (whisper) text += `  asr-ocr:\n    kind: asr-ocr\n    port: 18202\n${common(s.asrConcurrency)}    models:\n      - { name: speech, type: asr, path: ${whisper} }\n      - { name: ocr, type: ocr }\n`;
+  if (whisper)
+    text += `  asr-ocr:\n    kind: asr-ocr\n    port: 18202\n${common(s.asrConcurrency)}    models:\n      - { name: speech, type: asr, path: ${whisper} }\n      - { name: ocr, type: ocr }\n`;
   mkdirSync(DIR, { recursive: true });
   const file = join(DIR, `${name}.yaml`);
   writeFileSync(file, text);
@@ -42,7 +50,9 @@ function stackConfig(name: string, s: Settings, llm: string[], whisper?: string)
 
 /** Runs `modelctl coldstart-test --json` and returns its median cold start. */
 async function coldstartTest(config: string, runs: number): Promise<number> {
-  const r = await execa('node', [CLI, 'coldstart-test', '-c', config, '--json', '--no-pull', '--runs', String(runs)], { reject: false });
+  const r = await execa('node', [CLI, 'coldstart-test', '-c', config, '--json', '--no-pull', '--runs', String(runs)], {
+    reject: false,
+  });
   const report = JSON.parse(r.stdout) as { passed: boolean; coldStartMs: number; reason: string | null };
   if (!report.passed) throw new Error(`coldstart-test failed: ${report.reason}`);
   return report.coldStartMs;
@@ -51,7 +61,11 @@ async function coldstartTest(config: string, runs: number): Promise<number> {
 export async function benchColdstartSettings(opts: { runs: number; realisticBytes: number; scaleBytes: number }) {
   const sizes = [
     { label: 'demo (2 MB LLMs, 4 MB whisper)', llm: 2_000_000, whisper: 0 },
-    { label: `realistic (${opts.realisticBytes / 1e6} MB LLMs, 75 MB whisper)`, llm: opts.realisticBytes, whisper: 75_000_000 },
+    {
+      label: `realistic (${opts.realisticBytes / 1e6} MB LLMs, 75 MB whisper)`,
+      llm: opts.realisticBytes,
+      whisper: 75_000_000,
+    },
   ];
   const settings = [];
   for (const size of sizes) {
@@ -59,10 +73,18 @@ export async function benchColdstartSettings(opts: { runs: number; realisticByte
     const whisper = await whisperFile(size.whisper);
     const fresh = await coldstartTest(stackConfig('settings-defaults', DEFAULTS, llm, whisper), opts.runs);
     const old = await coldstartTest(stackConfig('settings-old', OLD, llm, whisper), opts.runs);
-    const sequential = await coldstartTest(stackConfig('settings-old-no-warmup', OLD_NO_WARMUP, llm, whisper), opts.runs);
+    const sequential = await coldstartTest(
+      stackConfig('settings-old-no-warmup', OLD_NO_WARMUP, llm, whisper),
+      opts.runs,
+    );
     settings.push({
-      size: size.label, defaultsMs: fresh, oldSettingsMs: old, ratio: round(old / fresh, 2),
-      oldWithoutWarmupMs: sequential, parallelOnlyRatio: round(sequential / fresh, 2), warmupOnlyRatio: round(old / sequential, 2),
+      size: size.label,
+      defaultsMs: fresh,
+      oldSettingsMs: old,
+      ratio: round(old / fresh, 2),
+      oldWithoutWarmupMs: sequential,
+      parallelOnlyRatio: round(sequential / fresh, 2),
+      warmupOnlyRatio: round(old / sequential, 2),
     });
   }
   const scaling = [];

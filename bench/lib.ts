@@ -28,7 +28,12 @@ export async function timeServerStart(kind: 'llm' | 'asr-ocr', dir: string, conf
   const config = join(dir, `bench-${kind}.yaml`);
   writeFileSync(config, configText);
   const started = performance.now();
-  const child = execaNode(`dist/servers/${kind}/main.js`, ['--config', config], { ipc: true, reject: false, stdout: 'ignore', stderr: 'pipe' });
+  const child = execaNode(`dist/servers/${kind}/main.js`, ['--config', config], {
+    ipc: true,
+    reject: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
   const events: TimingEvent[] = [];
   const coldStartMs = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: ServerMessage) => {
@@ -62,7 +67,9 @@ type Figures = { coldStartMs: number; loadsMs: number };
 
 /** Starts a server under each variant `reps` times, interleaved so machine drift hits all alike; returns medians and samples. */
 export async function compareVariants(kind: 'llm' | 'asr-ocr', dir: string, variants: Variant[], reps: number) {
-  const samples = Object.fromEntries(variants.map((v) => [v.name, { coldStartMs: [] as number[], loadsMs: [] as number[] }]));
+  const samples = Object.fromEntries(
+    variants.map((v) => [v.name, { coldStartMs: [] as number[], loadsMs: [] as number[] }]),
+  );
   for (let rep = 0; rep < reps; rep++) {
     for (const v of variants) {
       await v.before?.();
@@ -71,10 +78,15 @@ export async function compareVariants(kind: 'llm' | 'asr-ocr', dir: string, vari
       samples[v.name]!.loadsMs.push(run.loadsMs);
     }
   }
-  const medians: Record<string, Figures> = Object.fromEntries(variants.map((v) => [v.name, {
-    coldStartMs: round(median(samples[v.name]!.coldStartMs)),
-    loadsMs: round(median(samples[v.name]!.loadsMs)),
-  }]));
+  const medians: Record<string, Figures> = Object.fromEntries(
+    variants.map((v) => [
+      v.name,
+      {
+        coldStartMs: round(median(samples[v.name]!.coldStartMs)),
+        loadsMs: round(median(samples[v.name]!.loadsMs)),
+      },
+    ]),
+  );
   /** a / b of the medians: above 1 means b is faster. */
   const ratio = (a: string, b: string) => ({
     loads: round(medians[a]!.loadsMs / medians[b]!.loadsMs, 2),

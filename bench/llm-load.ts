@@ -11,7 +11,10 @@ const MODELS = ['bench-a', 'bench-b', 'bench-c'];
 export async function benchLlmLoad(opts: { reps: number; sizeBytes: number }) {
   const files = MODELS.map((m) => join(DIR, `${m}-${opts.sizeBytes}.gguf`));
   for (const [i, f] of files.entries()) {
-    if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: MODELS[i]!, bytes: opts.sizeBytes, seed: MODELS[i]! }));
+    if (!existsSync(f))
+      await writeAtomically(f, (tmp) =>
+        writeDemoLlama(tmp, { name: MODELS[i]!, bytes: opts.sizeBytes, seed: MODELS[i]! }),
+      );
   }
   const config = (concurrency: number) => `
 servers:
@@ -23,12 +26,17 @@ servers:
 ${files.map((f, i) => `      - { name: ${MODELS[i]}, path: ${f} }`).join('\n')}
 `;
   const evict = () => evictFromCache(files);
-  const { medians, samples, ratio } = await compareVariants('llm', DIR, [
-    { name: 'sequential-warm', config: config(1) },
-    { name: 'parallel3-warm', config: config(3) },
-    { name: 'sequential-cold', config: config(1), before: evict },
-    { name: 'parallel3-cold', config: config(3), before: evict },
-  ], opts.reps);
+  const { medians, samples, ratio } = await compareVariants(
+    'llm',
+    DIR,
+    [
+      { name: 'sequential-warm', config: config(1) },
+      { name: 'parallel3-warm', config: config(3) },
+      { name: 'sequential-cold', config: config(1), before: evict },
+      { name: 'parallel3-cold', config: config(3), before: evict },
+    ],
+    opts.reps,
+  );
   const result = {
     bench: 'llm-load',
     command: `npm run bench -- --only llm-load --size ${opts.sizeBytes} --reps ${opts.reps}`,

@@ -13,13 +13,23 @@ const CLI = resolve('bin/modelctl.js');
 
 /** One fake server, three detectors watching it at once; returns each detector's delay after the real ready moment. */
 async function detectOnce(port: number): Promise<Record<string, number>> {
-  const child = execaNode(FAKE, ['--port', String(port), '--ready-after', String(300 + Math.floor(Math.random() * 200))], { ipc: true, stdout: 'ignore', reject: false });
+  const child = execaNode(
+    FAKE,
+    ['--port', String(port), '--ready-after', String(300 + Math.floor(Math.random() * 200))],
+    { ipc: true, stdout: 'ignore', reject: false },
+  );
   const source = new EventEmitter();
   let readyAt = 0;
-  child.on('message', (m: { type: string; at: number }) => { readyAt = m.at; source.emit('message', m); });
+  child.on('message', (m: { type: string; at: number }) => {
+    readyAt = m.at;
+    source.emit('message', m);
+  });
   const url = `http://127.0.0.1:${port}/health`;
   const seen: Record<string, number> = {};
-  const watch = async (name: string, p: Promise<unknown>) => { await p; seen[name] = performance.timeOrigin + performance.now(); };
+  const watch = async (name: string, p: Promise<unknown>) => {
+    await p;
+    seen[name] = performance.timeOrigin + performance.now();
+  };
   await Promise.all([
     watch('push', waitUntilReady(source, { timeoutMs: 10_000 })),
     watch('poll100', waitUntilReady(new EventEmitter(), { timeoutMs: 10_000, healthUrl: url, pollMs: 100 })),
@@ -41,7 +51,9 @@ async function upToFirstSpawn(config: string): Promise<number> {
   const t = performance.now();
   const child = execa('node', [CLI, 'up', '-c', config, '--json', '--no-pull'], { reject: false, buffer: false });
   const ms = await new Promise<number>((resolve) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('"type":"spawned"')) resolve(performance.now() - t); });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('"type":"spawned"')) resolve(performance.now() - t);
+    });
   });
   child.kill('SIGINT');
   await child;
@@ -67,10 +79,24 @@ export async function benchReadiness(opts: { reps: number }) {
   const result = {
     bench: 'readiness',
     command: `npm run bench -- --only readiness --reps ${opts.reps}`,
-    detectionDelayMs: { push: med(delays.push!), poll100: med(delays.poll100!), poll250WaitOnStyle: med(delays.poll250!) },
-    ratios: { poll250OverPush: round(med(delays.poll250!) / Math.max(0.1, med(delays.push!)), 1), poll100OverPush: round(med(delays.poll100!) / Math.max(0.1, med(delays.push!)), 1) },
-    overheadMs: { nodeBare: med(overhead.nodeBare), version: med(overhead.version), upToFirstSpawn: med(overhead.upToFirstSpawn) },
-    overheadRatios: { versionOverBareNode: round(med(overhead.version) / med(overhead.nodeBare), 2), upToFirstSpawnOverBareNode: round(med(overhead.upToFirstSpawn) / med(overhead.nodeBare), 2) },
+    detectionDelayMs: {
+      push: med(delays.push!),
+      poll100: med(delays.poll100!),
+      poll250WaitOnStyle: med(delays.poll250!),
+    },
+    ratios: {
+      poll250OverPush: round(med(delays.poll250!) / Math.max(0.1, med(delays.push!)), 1),
+      poll100OverPush: round(med(delays.poll100!) / Math.max(0.1, med(delays.push!)), 1),
+    },
+    overheadMs: {
+      nodeBare: med(overhead.nodeBare),
+      version: med(overhead.version),
+      upToFirstSpawn: med(overhead.upToFirstSpawn),
+    },
+    overheadRatios: {
+      versionOverBareNode: round(med(overhead.version) / med(overhead.nodeBare), 2),
+      upToFirstSpawnOverBareNode: round(med(overhead.upToFirstSpawn) / med(overhead.nodeBare), 2),
+    },
     samples: { delays, overhead },
   };
   saveResult('readiness', result);

@@ -7,16 +7,20 @@ import { benchLlmLoad } from './llm-load.js';
 import { benchReadiness } from './readiness.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, reps: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' } },
+});
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
 const size = (fallback: string) => parseSize(values.size ?? (values.quick ? '20MB' : fallback))!;
 const benches: Record<string, () => Promise<unknown>> = {
   'llm-load': () => benchLlmLoad({ reps, sizeBytes: size('200MB') }),
-  'llm-load-1GB': () => (values.quick ? Promise.resolve(undefined) : benchLlmLoad({ reps: Math.min(reps, 3), sizeBytes: parseSize('1GB')! })),
+  'llm-load-1GB': () =>
+    values.quick ? Promise.resolve(undefined) : benchLlmLoad({ reps: Math.min(reps, 3), sizeBytes: parseSize('1GB')! }),
   'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
   readiness: () => benchReadiness({ reps }),
   'warmup-order': () => benchWarmupOrder({ reps: values.quick ? 1 : 5, modelBytes: size('200MB') }),
-  'coldstart-settings': () => benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
+  'coldstart-settings': () =>
+    benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (values.only && !name.startsWith(values.only)) continue;

@@ -18,14 +18,26 @@ async function model(name: string, bytes: number): Promise<string> {
 
 /** Starts the server, waits for ready, times requests 1..10 to the model, stops it. */
 async function requestLatencies(config: string): Promise<number[]> {
-  const child = execaNode('dist/servers/llm/main.js', ['--config', config], { ipc: true, reject: false, stdout: 'ignore', stderr: 'ignore' });
+  const child = execaNode('dist/servers/llm/main.js', ['--config', config], {
+    ipc: true,
+    reject: false,
+    stdout: 'ignore',
+    stderr: 'ignore',
+  });
   await new Promise<void>((resolve, reject) => {
-    child.on('message', (m: ServerMessage) => { if (m.type === 'ready') resolve(); if (m.type === 'failed') reject(new Error(m.error)); });
+    child.on('message', (m: ServerMessage) => {
+      if (m.type === 'ready') resolve();
+      if (m.type === 'failed') reject(new Error(m.error));
+    });
   });
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    const res = await fetch('http://127.0.0.1:18211/v1/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', prompt: 'Hello there', max_tokens: 4 }) });
+    const res = await fetch('http://127.0.0.1:18211/v1/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', prompt: 'Hello there', max_tokens: 4 }),
+    });
     await res.text();
     times.push(performance.now() - t);
   }
@@ -41,21 +53,32 @@ export async function benchWarmupOrder(opts: { reps: number; modelBytes: number 
   for (let r = 0; r < opts.reps; r++) {
     for (const warm of [false, true]) {
       const config = join(DIR, `warmup-${warm}.yaml`);
-      writeFileSync(config, `servers:\n  llm:\n    kind: llm\n    port: 18211\n    warmup: ${warm}\n    models:\n      - { name: m, path: ${file} }\n`);
+      writeFileSync(
+        config,
+        `servers:\n  llm:\n    kind: llm\n    port: 18211\n    warmup: ${warm}\n    models:\n      - { name: m, path: ${file} }\n`,
+      );
       latency[warm ? 'warm' : 'cold']!.push(await requestLatencies(config));
     }
   }
   const nth = (runs: number[][], i: number) => round(median(runs.map((t) => t[i]!)), 1);
-  const requests = Object.fromEntries(Object.entries(latency).map(([k, runs]) => [k, { first: nth(runs, 0), second: nth(runs, 1), tenth: nth(runs, 9) }]));
+  const requests = Object.fromEntries(
+    Object.entries(latency).map(([k, runs]) => [k, { first: nth(runs, 0), second: nth(runs, 1), tenth: nth(runs, 9) }]),
+  );
 
   // More models than the cap of 2, the big one last in the config.
   const small = await Promise.all(['o1', 'o2', 'o3'].map((n) => model(n, 200_000_000)));
   const big = await model('obig', 1_000_000_000);
-  const orderConfig = (order: string) => `servers:\n  llm:\n    kind: llm\n    port: 18212\n    concurrency: 2\n    order: ${order}\n    models:\n${[...small, big].map((f, i) => `      - { name: o${i}, path: ${f} }`).join('\n')}\n`;
-  const { medians, ratio, samples } = await compareVariants('llm', DIR, [
-    { name: 'priority', config: orderConfig('priority') },
-    { name: 'longest-first', config: orderConfig('longest-first') },
-  ], opts.reps);
+  const orderConfig = (order: string) =>
+    `servers:\n  llm:\n    kind: llm\n    port: 18212\n    concurrency: 2\n    order: ${order}\n    models:\n${[...small, big].map((f, i) => `      - { name: o${i}, path: ${f} }`).join('\n')}\n`;
+  const { medians, ratio, samples } = await compareVariants(
+    'llm',
+    DIR,
+    [
+      { name: 'priority', config: orderConfig('priority') },
+      { name: 'longest-first', config: orderConfig('longest-first') },
+    ],
+    opts.reps,
+  );
 
   const result = {
     bench: 'warmup-order',
@@ -63,7 +86,11 @@ export async function benchWarmupOrder(opts: { reps: number; modelBytes: number 
     modelBytes: opts.modelBytes,
     requestLatencyMs: requests,
     firstRequestRatio: round(requests.cold!.first / requests.warm!.first, 2),
-    order: { models: '3 × 200 MB + 1 × 1 GB (last in config), cap 2', medians, ratio: ratio('priority', 'longest-first') },
+    order: {
+      models: '3 × 200 MB + 1 × 1 GB (last in config), cap 2',
+      medians,
+      ratio: ratio('priority', 'longest-first'),
+    },
     note: 'requestLatencyMs: medians of the 1st, 2nd and 10th request after ready; firstRequestRatio = without warm-up / with; order ratio = priority / longest-first',
     samples: { latency, order: samples },
   };

@@ -5,7 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, ExitCode, ModelctlError, messageOf } from './errors.js';
 import { paintErr } from './report/style.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const configOption = () => new Option('-c, --config <file>', 'config file').default('models.yaml');
 const json = (what: string) => new Option('--json', what);
 
@@ -14,27 +16,45 @@ const program = new Command('modelctl')
   .version(version)
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Exit codes: 0 ok, 1 failure (a model or server failed, a port is taken), 2 bad config or usage,
 3 cold-start budget exceeded, 130 interrupted before the stack was ready.
-Quick start: npx modelctl up          Docs: README.md`);
+Quick start: npx modelctl up          Docs: README.md`,
+  );
 
-program.command('up')
+program
+  .command('up')
   .description('start every server in models.yaml, show where the cold start goes, and supervise until Ctrl-C')
   .addOption(configOption())
   .option('--budget <duration>', "cold-start budget, e.g. 90s (default: the config's budget, 120s)")
   .addOption(json('print machine-readable events, one JSON object per line'))
   .option('--no-pull', 'do not make or download missing model files first')
-  .option('-d, --detach', 'return once the stack is ready and leave it running under a background supervisor (stop it with `modelctl down`)')
-  .addOption(new Option('--wait <what>', 'all: every required model ready; serving: each server\'s first-priority models ready, the rest load on').choices(['all', 'serving']).default('all'))
+  .option(
+    '-d, --detach',
+    'return once the stack is ready and leave it running under a background supervisor (stop it with `modelctl down`)',
+  )
+  .addOption(
+    new Option(
+      '--wait <what>',
+      "all: every required model ready; serving: each server's first-priority models ready, the rest load on",
+    )
+      .choices(['all', 'serving'])
+      .default('all'),
+  )
   .option('--warmup', 'run one small warm-up inference per model before reporting it ready')
   .addOption(new Option('--daemon', 'run as the background supervisor of `up -d`').hideHelp())
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Exit codes: 0 stopped cleanly after ready, 1 a server or model failed (or a port is taken), 2 bad config or flags,
-3 the cold-start budget was exceeded, 130 interrupted before ready. Every server is stopped on any of them.`)
+3 the cold-start budget was exceeded, 130 interrupted before ready. Every server is stopped on any of them.`,
+  )
   .action(async (opts) => (await import('./commands/up.js')).up(opts));
 
-program.command('coldstart-test')
+program
+  .command('coldstart-test')
   .description('CI gate: cold-start every server from scratch, report where the time went, fail when over budget')
   .addOption(configOption())
   .option('--budget <duration>', "budget for the slowest server's cold start (default: the config's budget)")
@@ -46,53 +66,72 @@ program.command('coldstart-test')
   .option('--threshold <percent>', 'flag models whose load got slower than the baseline by more than this', '20%')
   .option('--drop-caches', 'evict the model files from the page cache before each run (a cold disk, no root needed)')
   .option('--no-pull', 'do not make or download missing model files first')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Exit codes: 0 pass, 1 fail (budget exceeded, a model failed, a server crashed, a port is taken, a process left
-running), 2 bad config or flags. The JSON report's shape is documented in the README.`)
+running), 2 bad config or flags. The JSON report's shape is documented in the README.`,
+  )
   .action(async (opts) => (await import('./commands/coldstart-test.js')).coldstartTest(opts));
 
-program.command('warmup [model]')
-  .description('warm up the models of the running stack (one small inference each); already warm models are skipped unless --force')
+program
+  .command('warmup [model]')
+  .description(
+    'warm up the models of the running stack (one small inference each); already warm models are skipped unless --force',
+  )
   .addOption(configOption())
   .option('--force', 'warm up again even models that are warm')
   .addOption(json('print the results as JSON'))
   .action(async (model, opts) => (await import('./commands/warmup.js')).warmup(model, opts));
 
-program.command('status')
-  .description('show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)')
+program
+  .command('status')
+  .description(
+    'show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)',
+  )
   .addOption(configOption())
   .addOption(json('print the status as JSON'))
   .action(async (opts) => (await import('./commands/status.js')).status(opts));
 
-program.command('down')
+program
+  .command('down')
   .description('stop the running stack (started by `up` or `up -d`) and wait until every process is gone')
   .addOption(configOption())
   .action(async (opts) => (await import('./commands/down.js')).down(opts));
 
-program.command('logs [server]')
+program
+  .command('logs [server]')
   .description('show the timing logs (every load event of every server, or of one)')
   .addOption(configOption())
   .option('-f, --follow', 'keep printing new events until Ctrl-C')
   .addOption(json('print the raw JSON lines'))
   .action(async (server, opts) => (await import('./commands/logs.js')).logs(server, opts));
 
-program.command('export <target>')
-  .description('write deployment files: k8s (Deployment + Service per server, ConfigMap), compose, or systemd units; probes cover the budget')
+program
+  .command('export <target>')
+  .description(
+    'write deployment files: k8s (Deployment + Service per server, ConfigMap), compose, or systemd units; probes cover the budget',
+  )
   .addOption(configOption())
   .option('-o, --out <dir>', 'write the files into this folder (default: print them)')
   .option('--image <image>', "container image holding modelctl (default: the config's deploy.image, modelctl:latest)")
-  .option('--models-volume <name>', 'PersistentVolumeClaim / compose volume with the model files (default: modelctl-models)')
+  .option(
+    '--models-volume <name>',
+    'PersistentVolumeClaim / compose volume with the model files (default: modelctl-models)',
+  )
   .option('--cpu <cpu>', 'CPU request per server (k8s), e.g. 1 or 500m')
   .option('--memory <memory>', 'memory request per server (k8s), e.g. 2Gi')
   .action(async (target, opts) => (await import('./commands/export.js')).exportStack(target, opts));
 
-program.command('pull')
+program
+  .command('pull')
   .description('make sure every model file exists: synthesize demo:* models, download http(s) sources, verify sha256')
   .addOption(configOption())
   .addOption(json('print one JSON result per model'))
   .action(async (opts) => (await import('./commands/pull.js')).pull(opts));
 
-program.command('validate')
+program
+  .command('validate')
   .description('check models.yaml and list every problem with its line and key path (exit 0 valid, 2 invalid)')
   .addOption(configOption())
   .addOption(json('print the parsed config as JSON'))
@@ -104,7 +143,9 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else if (err instanceof ConfigError) {
-    console.error(`${paintErr.red('error:')} ${err.problems.length > 1 ? `${err.file}: ${err.problems.length} problems` : err.message}`);
+    console.error(
+      `${paintErr.red('error:')} ${err.problems.length > 1 ? `${err.file}: ${err.problems.length} problems` : err.message}`,
+    );
     if (err.problems.length > 1) for (const p of err.problems) console.error(`  ${p}`);
     process.exitCode = err.exitCode;
   } else if (err instanceof ModelctlError) {

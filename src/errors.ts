@@ -18,14 +18,22 @@ export class ModelctlError extends Error {
 /** A bad models.yaml or bad flags: nothing was started. */
 export class ConfigError extends ModelctlError {
   override readonly exitCode = ExitCode.usage;
-  constructor(readonly problems: string[], readonly file?: string) {
+  constructor(
+    readonly problems: string[],
+    readonly file?: string,
+  ) {
     super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join('\n  ')}`);
   }
 }
 
 /** A model file that cannot be obtained or loaded: names the file and the reason. */
 export class ModelLoadError extends ModelctlError {
-  constructor(readonly model: string, readonly file: string | undefined, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly model: string,
+    readonly file: string | undefined,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(file ? `${model}: ${file}: ${reason}` : `${model}: ${reason}`, options);
   }
 }
@@ -40,29 +48,48 @@ export function messageOf(err: unknown): string {
 
 /** A server exited before it was ready: carries its exit code or signal and its last output lines. */
 export class ServerExitedError extends ModelctlError {
-  constructor(readonly server: string, readonly code: number | null, readonly signal: string | null, readonly lastLines: string[]) {
-    super(`server ${server} exited before it was ready (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLines.length ? `; its last output:\n    ${lastLines.join('\n    ')}` : ''}`);
+  constructor(
+    readonly server: string,
+    readonly code: number | null,
+    readonly signal: string | null,
+    readonly lastLines: string[],
+  ) {
+    super(
+      `server ${server} exited before it was ready (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLines.length ? `; its last output:\n    ${lastLines.join('\n    ')}` : ''}`,
+    );
   }
 }
 
 /** A model failed for good (after its retry), so its server can never be ready. */
 export class ModelFailedError extends ModelctlError {
-  constructor(readonly server: string, reason: string) {
+  constructor(
+    readonly server: string,
+    reason: string,
+  ) {
     super(`server ${server}: ${reason}`);
   }
 }
 
 /** A configured port is taken before anything started. */
 export class PortInUseError extends ModelctlError {
-  constructor(readonly server: string, host: string, port: number) {
-    super(`server ${server}: port ${port} on ${host} is already in use (is another stack running? try \`modelctl down\` or \`modelctl status\`)`);
+  constructor(
+    readonly server: string,
+    host: string,
+    port: number,
+  ) {
+    super(
+      `server ${server}: port ${port} on ${host} is already in use (is another stack running? try \`modelctl down\` or \`modelctl status\`)`,
+    );
   }
 }
 
 /** The stack was not ready within its cold-start budget. */
 export class BudgetExceededError extends ModelctlError {
   override readonly exitCode = ExitCode.budget;
-  constructor(readonly budgetMs: number, readonly waiting: string[]) {
+  constructor(
+    readonly budgetMs: number,
+    readonly waiting: string[],
+  ) {
     super(`cold-start budget of ${budgetMs} ms exceeded; still loading: ${waiting.join(', ') || '(nothing reported)'}`);
   }
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
-const modelctl = (...args: string[]) => execa('node', ['bin/modelctl.js', ...args], { reject: false, env: { NO_COLOR: '1' } });
+const modelctl = (...args: string[]) =>
+  execa('node', ['bin/modelctl.js', ...args], { reject: false, env: { NO_COLOR: '1' } });
 
 describe('modelctl CLI', () => {
   it('validate exits 0 on the shipped models.yaml', async () => {
@@ -16,12 +17,17 @@ describe('modelctl CLI', () => {
 
   it('validate exits 2 and lists every problem with line and key path', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'servers:\n  llm:\n    kind: llm\n    port: 8081\n    conurrency: 3\n    retryDelay: 5x\n    retries: -1\n    models: [{ name: a, path: a.gguf }]\n');
+    writeFileSync(
+      bad,
+      'servers:\n  llm:\n    kind: llm\n    port: 8081\n    conurrency: 3\n    retryDelay: 5x\n    retries: -1\n    models: [{ name: a, path: a.gguf }]\n',
+    );
     const r = await modelctl('validate', '-c', bad);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`${bad}: 3 problems`);
     expect(r.stderr).toContain(`${bad}:5: servers.llm.conurrency: unknown key (did you mean "concurrency"?)`);
-    expect(r.stderr).toContain(`${bad}:6: servers.llm.retryDelay: expected a duration such as 500ms, 0.5s or 2m, got "5x"`);
+    expect(r.stderr).toContain(
+      `${bad}:6: servers.llm.retryDelay: expected a duration such as 500ms, 0.5s or 2m, got "5x"`,
+    );
     expect(r.stderr).toContain(`${bad}:7: servers.llm.retries: Too small: expected number to be >=0, got -1`);
   });
 
@@ -32,7 +38,10 @@ describe('modelctl CLI', () => {
 
   it('pull makes a demo model, says so with its size, and exits 1 when a model cannot be obtained', async () => {
     const cfg = join(dir, 'm.yaml');
-    writeFileSync(cfg, 'servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n      - { name: b, path: b.gguf }\n');
+    writeFileSync(
+      cfg,
+      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n      - { name: b, path: b.gguf }\n',
+    );
     const r = await modelctl('pull', '-c', cfg);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/✔ a {2}a\.gguf {2}made \d+(\.\d)? kB in \d+ ms/);
@@ -44,11 +53,20 @@ describe('modelctl CLI', () => {
 describe('modelctl logs', () => {
   it('prints the timing logs in plain words, one server or all, or as raw JSON lines', async () => {
     const cfg = join(dir, 'logs.yaml');
-    writeFileSync(cfg, 'servers:\n  llm:\n    kind: llm\n    port: 9\n    models: [{ name: chat, path: c.gguf }]\n  asr:\n    kind: asr-ocr\n    port: 10\n    models: [{ name: ocr, type: ocr }]\n');
+    writeFileSync(
+      cfg,
+      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models: [{ name: chat, path: c.gguf }]\n  asr:\n    kind: asr-ocr\n    port: 10\n    models: [{ name: ocr, type: ocr }]\n',
+    );
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.modelctl/logs'), { recursive: true });
-    writeFileSync(join(dir, '.modelctl/logs/llm.jsonl'), `${JSON.stringify({ ts: '2026-01-01T00:00:01.000Z', server: 'llm', model: 'chat', event: 'ready', attempt: 1, ms: 212 })}\n`);
-    writeFileSync(join(dir, '.modelctl/logs/asr.jsonl'), `${JSON.stringify({ ts: '2026-01-01T00:00:00.500Z', server: 'asr', model: 'ocr', event: 'load_end', attempt: 2, ms: 480 })}\n`);
+    writeFileSync(
+      join(dir, '.modelctl/logs/llm.jsonl'),
+      `${JSON.stringify({ ts: '2026-01-01T00:00:01.000Z', server: 'llm', model: 'chat', event: 'ready', attempt: 1, ms: 212 })}\n`,
+    );
+    writeFileSync(
+      join(dir, '.modelctl/logs/asr.jsonl'),
+      `${JSON.stringify({ ts: '2026-01-01T00:00:00.500Z', server: 'asr', model: 'ocr', event: 'load_end', attempt: 2, ms: 480 })}\n`,
+    );
     const all = await modelctl('logs', '-c', cfg);
     expect(all.stdout.split('\n')).toEqual([
       '2026-01-01T00:00:00.500Z asr        ocr loaded in 480 ms (attempt 2)',

@@ -17,7 +17,9 @@ export const DEFAULT_OCR_LANGUAGE = 'eng';
 /** whisper.cpp prints ~30 info lines per load to stderr; keep its warnings and errors, drop the rest. */
 async function routeWhisperLogs(w: typeof import('@fugood/whisper.node')): Promise<void> {
   await w.loadWhisperModule();
-  w.addNativeLogListener((level, text) => { if (level === 'warn' || level === 'error') process.stderr.write(`whisper.cpp ${level}: ${text.trimEnd()}\n`); });
+  w.addNativeLogListener((level, text) => {
+    if (level === 'warn' || level === 'error') process.stderr.write(`whisper.cpp ${level}: ${text.trimEnd()}\n`);
+  });
   await w.toggleNativeLog(true);
 }
 
@@ -32,14 +34,17 @@ export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
   const loaded: AsrOcrHandle[] = [];
 
   return {
-    prepare: async () => { await runtimes; },
+    prepare: async () => {
+      await runtimes;
+    },
     async load(m: ModelRecord<AsrOcrHandle>) {
       const model = server.models.find((x) => x.name === m.name)!;
       const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
       try {
-        const handle: AsrOcrHandle = model.type === 'asr'
-          ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads) }
-          : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
+        const handle: AsrOcrHandle =
+          model.type === 'asr'
+            ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads) }
+            : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
         loaded.push(handle);
         return handle;
       } catch (err) {
@@ -51,6 +56,8 @@ export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
       else await handle.ocr.recognize(blankPng(64, 32));
     },
     registerRoutes: (app, models) => registerAsrOcrRoutes(app, models, server),
-    close: async () => { await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close()))); },
+    close: async () => {
+      await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close())));
+    },
   };
 }

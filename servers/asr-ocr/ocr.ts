@@ -21,7 +21,9 @@ export function languageData(language: string): { langPath: string; gzip: boolea
   try {
     return require(`@tesseract.js-data/${language}`) as { langPath: string; gzip: boolean };
   } catch {
-    throw new Error(`OCR language data @tesseract.js-data/${language} is not installed (npm install @tesseract.js-data/${language})`);
+    throw new Error(
+      `OCR language data @tesseract.js-data/${language} is not installed (npm install @tesseract.js-data/${language})`,
+    );
   }
 }
 
@@ -29,14 +31,22 @@ export function languageData(language: string): { langPath: string; gzip: boolea
 export async function loadOcr(language: string, parallel: number): Promise<OcrModel> {
   const data = languageData(language);
   const { createWorker, OEM } = await import('tesseract.js');
-  const workers = new ElasticPool<Worker>(() => createWorker(language, OEM.LSTM_ONLY, { langPath: data.langPath, gzip: data.gzip, cacheMethod: 'none' }), parallel);
+  const workers = new ElasticPool<Worker>(
+    () => createWorker(language, OEM.LSTM_ONLY, { langPath: data.langPath, gzip: data.gzip, cacheMethod: 'none' }),
+    parallel,
+  );
   await workers.start();
   return {
-    recognize: (image) => workers.use(async (worker) => {
-      const { data: page } = await worker.recognize(image, {}, { text: true, blocks: true });
-      const lines = (page.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines)).map((l) => ({ text: l.text.trim(), confidence: l.confidence, bbox: l.bbox }));
-      return { text: page.text.trim(), confidence: page.confidence, lines };
-    }),
-    close: async () => { await Promise.all((await workers.all()).map((w) => w.terminate())); },
+    recognize: (image) =>
+      workers.use(async (worker) => {
+        const { data: page } = await worker.recognize(image, {}, { text: true, blocks: true });
+        const lines = (page.blocks ?? [])
+          .flatMap((b) => b.paragraphs.flatMap((p) => p.lines))
+          .map((l) => ({ text: l.text.trim(), confidence: l.confidence, bbox: l.bbox }));
+        return { text: page.text.trim(), confidence: page.confidence, lines };
+      }),
+    close: async () => {
+      await Promise.all((await workers.all()).map((w) => w.terminate()));
+    },
   };
 }

@@ -11,7 +11,13 @@ import { parseWav, toWhisperPcm } from './wav.js';
 const RESPONSE_FORMATS = ['json', 'text', 'verbose_json'];
 
 /** The named model, or the server's first model of that type when none is named; it must be of that type. */
-function pick<T extends AsrOcrHandle['type']>(req: FastifyRequest, models: ModelTable<AsrOcrHandle>, server: ServerConfig, type: T, name: string | undefined): Extract<AsrOcrHandle, { type: T }> {
+function pick<T extends AsrOcrHandle['type']>(
+  req: FastifyRequest,
+  models: ModelTable<AsrOcrHandle>,
+  server: ServerConfig,
+  type: T,
+  name: string | undefined,
+): Extract<AsrOcrHandle, { type: T }> {
   const chosen = name ?? server.models.find((m) => m.type === type)?.name;
   if (!chosen) throw new HttpError(404, `this server has no ${type} model`, 'not_found_error');
   const handle = readyModel(models, chosen, req);
@@ -19,14 +25,27 @@ function pick<T extends AsrOcrHandle['type']>(req: FastifyRequest, models: Model
   return handle as Extract<AsrOcrHandle, { type: T }>;
 }
 
-export function registerAsrOcrRoutes(app: FastifyInstance, models: ModelTable<AsrOcrHandle>, server: ServerConfig): void {
-  acceptUploads(app, server.bodyLimit, ['image/png', 'image/jpeg', 'application/octet-stream', 'audio/wav', 'audio/x-wav', 'audio/wave']);
+export function registerAsrOcrRoutes(
+  app: FastifyInstance,
+  models: ModelTable<AsrOcrHandle>,
+  server: ServerConfig,
+): void {
+  acceptUploads(app, server.bodyLimit, [
+    'image/png',
+    'image/jpeg',
+    'application/octet-stream',
+    'audio/wav',
+    'audio/x-wav',
+    'audio/wave',
+  ]);
 
   app.post('/v1/audio/transcriptions', async (req, reply) => {
     const upload = await readUpload(req);
     const format = upload.fields.response_format ?? 'json';
-    if (!RESPONSE_FORMATS.includes(format)) throw new HttpError(400, `response_format: expected one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
-    if (!upload.file || upload.file.length === 0) throw new HttpError(400, 'file: is required (multipart field "file" with a WAV file)');
+    if (!RESPONSE_FORMATS.includes(format))
+      throw new HttpError(400, `response_format: expected one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
+    if (!upload.file || upload.file.length === 0)
+      throw new HttpError(400, 'file: is required (multipart field "file" with a WAV file)');
     const { asr } = pick(req, models, server, 'asr', upload.fields.model);
     const wav = parseWav(upload.file);
     const seconds = wav.samples.length / wav.format.rate;
@@ -35,7 +54,10 @@ export function registerAsrOcrRoutes(app: FastifyInstance, models: ModelTable<As
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(`${t.text}\n`);
     if (format === 'json') return { text: t.text };
     return {
-      task: 'transcribe', language: t.language, duration: seconds, text: t.text,
+      task: 'transcribe',
+      language: t.language,
+      duration: seconds,
+      text: t.text,
       segments: t.segments.map((s, id) => ({ id, start: s.start, end: s.end, text: s.text })),
     };
   });

@@ -3,7 +3,12 @@ import { HttpError } from '../core/http-error.js';
 
 export const WHISPER_RATE = 16_000;
 
-interface Format { encoding: number; channels: number; rate: number; bits: number }
+interface Format {
+  encoding: number;
+  channels: number;
+  rate: number;
+  bits: number;
+}
 
 const PCM = 1;
 const FLOAT = 3;
@@ -12,7 +17,11 @@ const EXTENSIBLE = 0xfffe;
 /** Parses a RIFF/WAVE file; errors are the 4xx the client should see. */
 export function parseWav(buf: Buffer): { format: Format; samples: Float32Array } {
   if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new HttpError(415, 'file is not a WAV file (no RIFF/WAVE header); send 16-bit PCM or float WAV', 'unsupported_media_type');
+    throw new HttpError(
+      415,
+      'file is not a WAV file (no RIFF/WAVE header); send 16-bit PCM or float WAV',
+      'unsupported_media_type',
+    );
   }
   let format: Format | undefined;
   let at = 12;
@@ -24,10 +33,16 @@ export function parseWav(buf: Buffer): { format: Format; samples: Float32Array }
       if (size < 16 || body + 16 > buf.length) throw new HttpError(400, 'truncated WAV: the fmt chunk is cut short');
       let encoding = buf.readUInt16LE(body);
       if (encoding === EXTENSIBLE && size >= 26) encoding = buf.readUInt16LE(body + 24);
-      format = { encoding, channels: buf.readUInt16LE(body + 2), rate: buf.readUInt32LE(body + 4), bits: buf.readUInt16LE(body + 14) };
+      format = {
+        encoding,
+        channels: buf.readUInt16LE(body + 2),
+        rate: buf.readUInt32LE(body + 4),
+        bits: buf.readUInt16LE(body + 14),
+      };
     } else if (id === 'data') {
       if (!format) throw new HttpError(400, 'malformed WAV: data comes before fmt');
-      if (body + size > buf.length) throw new HttpError(400, `truncated WAV: the data chunk says ${size} bytes, ${buf.length - body} are there`);
+      if (body + size > buf.length)
+        throw new HttpError(400, `truncated WAV: the data chunk says ${size} bytes, ${buf.length - body} are there`);
       return { format, samples: decode(buf.subarray(body, body + size), format) };
     }
     at = body + size + (size % 2);
@@ -36,14 +51,25 @@ export function parseWav(buf: Buffer): { format: Format; samples: Float32Array }
 }
 
 function decode(data: Buffer, f: Format): Float32Array {
-  if (f.channels < 1 || f.channels > 8 || f.rate < 1000 || f.rate > 384_000) throw new HttpError(400, `WAV has ${f.channels} channels at ${f.rate} Hz: not audio this server takes`);
+  if (f.channels < 1 || f.channels > 8 || f.rate < 1000 || f.rate > 384_000)
+    throw new HttpError(400, `WAV has ${f.channels} channels at ${f.rate} Hz: not audio this server takes`);
   const width = f.bits / 8;
-  const read = f.encoding === PCM && f.bits === 16 ? (o: number) => data.readInt16LE(o) / 32768
-    : f.encoding === PCM && f.bits === 8 ? (o: number) => (data.readUInt8(o) - 128) / 128
-    : f.encoding === PCM && f.bits === 32 ? (o: number) => data.readInt32LE(o) / 2147483648
-    : f.encoding === FLOAT && f.bits === 32 ? (o: number) => data.readFloatLE(o)
-    : undefined;
-  if (!read) throw new HttpError(415, `WAV encoding ${f.encoding} with ${f.bits} bits is not supported; send PCM 8/16/32-bit or float 32-bit`, 'unsupported_media_type');
+  const read =
+    f.encoding === PCM && f.bits === 16
+      ? (o: number) => data.readInt16LE(o) / 32768
+      : f.encoding === PCM && f.bits === 8
+        ? (o: number) => (data.readUInt8(o) - 128) / 128
+        : f.encoding === PCM && f.bits === 32
+          ? (o: number) => data.readInt32LE(o) / 2147483648
+          : f.encoding === FLOAT && f.bits === 32
+            ? (o: number) => data.readFloatLE(o)
+            : undefined;
+  if (!read)
+    throw new HttpError(
+      415,
+      `WAV encoding ${f.encoding} with ${f.bits} bits is not supported; send PCM 8/16/32-bit or float 32-bit`,
+      'unsupported_media_type',
+    );
   const frames = Math.floor(data.length / (width * f.channels));
   const mono = new Float32Array(frames);
   for (let i = 0; i < frames; i++) {

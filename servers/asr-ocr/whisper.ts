@@ -20,15 +20,18 @@ export async function loadWhisper(file: string, parallel: number, threads: numbe
   const contexts = new ElasticPool<WhisperContext>(() => initWhisper({ filePath: file, useGpu: false }), parallel);
   await contexts.start();
   return {
-    transcribe: (pcm, language) => contexts.use(async (ctx) => {
-      const r = await ctx.transcribeData(pcm, { language: language ?? 'en', maxThreads: threads }).promise;
-      return {
-        text: r.result.trim(),
-        language: r.language ?? language ?? 'en',
-        // whisper.cpp reports segment times in 10 ms units.
-        segments: r.segments.map((s) => ({ start: s.t0 / 100, end: s.t1 / 100, text: s.text.trim() })),
-      };
-    }),
-    close: async () => { await Promise.all((await contexts.all()).map((c) => c.release())); },
+    transcribe: (pcm, language) =>
+      contexts.use(async (ctx) => {
+        const r = await ctx.transcribeData(pcm, { language: language ?? 'en', maxThreads: threads }).promise;
+        return {
+          text: r.result.trim(),
+          language: r.language ?? language ?? 'en',
+          // whisper.cpp reports segment times in 10 ms units.
+          segments: r.segments.map((s) => ({ start: s.t0 / 100, end: s.t1 / 100, text: s.text.trim() })),
+        };
+      }),
+    close: async () => {
+      await Promise.all((await contexts.all()).map((c) => c.release()));
+    },
   };
 }

@@ -1,13 +1,25 @@
 // The one error type routes throw; the app's error handler turns it into an OpenAI-style JSON error body.
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly type = 'invalid_request_error', readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type = 'invalid_request_error',
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
 
 /** Parses a request body with a zod schema; a mismatch is a 400 naming the field. */
-export function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+export function parseBody<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const first = r.error.issues[0]!;

@@ -13,10 +13,17 @@ export function readyModel<H>(models: ModelTable<H>, name: string | undefined, r
   if (!name) throw new HttpError(400, 'model: is required');
   if (req && models.has(name)) req.modelName = name;
   const m = models.get(name);
-  if (!m) throw new HttpError(404, `model "${name}" does not exist on this server; it has ${[...models.keys()].join(', ')}`, 'not_found_error');
+  if (!m)
+    throw new HttpError(
+      404,
+      `model "${name}" does not exist on this server; it has ${[...models.keys()].join(', ')}`,
+      'not_found_error',
+    );
   if (m.state === 'failed') throw new HttpError(503, `model "${name}" failed to load: ${m.error}`, 'model_failed');
   if (m.state !== 'ready' || m.handle === undefined) {
-    throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', { 'retry-after': RETRY_AFTER_S });
+    throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', {
+      'retry-after': RETRY_AFTER_S,
+    });
   }
   return m.handle;
 }
@@ -26,13 +33,20 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof HttpError) {
-      return reply.code(err.status).headers(err.headers).send({ error: { message: err.message, type: err.type } });
+      return reply
+        .code(err.status)
+        .headers(err.headers)
+        .send({ error: { message: err.message, type: err.type } });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const message = status === 413 ? `request body is larger than the limit of ${opts.bodyLimit} bytes` : err.message;
-    return reply.code(status).send({ error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', code: err.code } });
+    return reply
+      .code(status)
+      .send({ error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', code: err.code } });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } }),
+  );
 
   // Plain /health is strict: 200 only once every required model is ready. /health?ready=any is Kubernetes-style
   // readiness: 200 as soon as the first-priority models can serve.
@@ -43,7 +57,13 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
   });
   app.get('/v1/models', async () => ({
     object: 'list',
-    data: [...opts.models.values()].map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: 'modelctl', state: m.state })),
+    data: [...opts.models.values()].map((m) => ({
+      id: m.name,
+      object: 'model',
+      created: 0,
+      owned_by: 'modelctl',
+      state: m.state,
+    })),
   }));
   // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still loading.
   app.get('/livez', async () => ({ status: 'alive', server: opts.server }));

@@ -32,49 +32,58 @@ export interface LoaderOptions<H> {
 export async function loadModels<H>(models: ModelRecord<H>[], opts: LoaderOptions<H>): Promise<void> {
   const clock = opts.clock ?? realClock;
   const limit = pLimit(opts.concurrency);
-  const attempt = (m: ModelRecord<H>) => limit(async () => {
-    m.moveTo('loading');
-    m.attempts += 1;
-    opts.emit({ event: 'load_start', model: m.name, attempt: m.attempts, file: m.file });
-    const started = clock.now();
-    try {
-      const handle = await opts.load(m, m.attempts);
-      m.loadMs = clock.now() - started;
-      opts.emit({ event: 'load_end', model: m.name, attempt: m.attempts, ms: m.loadMs });
-      const warmStarted = clock.now();
-      const warming = opts.warm?.(m, handle);
-      if (warming) {
-        opts.emit({ event: 'warmup_start', model: m.name, attempt: m.attempts });
-        await warming;
-        m.warmupMs = clock.now() - warmStarted;
-        m.warmups += 1;
-        opts.emit({ event: 'warmup_end', model: m.name, attempt: m.attempts, ms: m.warmupMs });
+  const attempt = (m: ModelRecord<H>) =>
+    limit(async () => {
+      m.moveTo('loading');
+      m.attempts += 1;
+      opts.emit({ event: 'load_start', model: m.name, attempt: m.attempts, file: m.file });
+      const started = clock.now();
+      try {
+        const handle = await opts.load(m, m.attempts);
+        m.loadMs = clock.now() - started;
+        opts.emit({ event: 'load_end', model: m.name, attempt: m.attempts, ms: m.loadMs });
+        const warmStarted = clock.now();
+        const warming = opts.warm?.(m, handle);
+        if (warming) {
+          opts.emit({ event: 'warmup_start', model: m.name, attempt: m.attempts });
+          await warming;
+          m.warmupMs = clock.now() - warmStarted;
+          m.warmups += 1;
+          opts.emit({ event: 'warmup_end', model: m.name, attempt: m.attempts, ms: m.warmupMs });
+        }
+        m.handle = handle;
+        return true;
+      } catch (err) {
+        m.error = messageOf(err);
+        opts.emit({
+          event: 'load_failed',
+          model: m.name,
+          attempt: m.attempts,
+          ms: clock.now() - started,
+          error: m.error,
+        });
+        return false;
       }
-      m.handle = handle;
-      return true;
-    } catch (err) {
-      m.error = messageOf(err);
-      opts.emit({ event: 'load_failed', model: m.name, attempt: m.attempts, ms: clock.now() - started, error: m.error });
-      return false;
-    }
-  });
+    });
 
-  await Promise.all(models.map(async (m) => {
-    for (;;) {
-      if (await attempt(m)) {
-        m.error = undefined;
-        m.moveTo('ready');
-        opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now() });
-        return;
+  await Promise.all(
+    models.map(async (m) => {
+      for (;;) {
+        if (await attempt(m)) {
+          m.error = undefined;
+          m.moveTo('ready');
+          opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now() });
+          return;
+        }
+        if (m.attempts > opts.retries) {
+          m.moveTo('failed');
+          opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
+          return;
+        }
+        m.moveTo('retrying');
+        opts.emit({ event: 'retry', model: m.name, attempt: m.attempts, ms: opts.retryDelayMs });
+        await clock.sleep(opts.retryDelayMs);
       }
-      if (m.attempts > opts.retries) {
-        m.moveTo('failed');
-        opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
-        return;
-      }
-      m.moveTo('retrying');
-      opts.emit({ event: 'retry', model: m.name, attempt: m.attempts, ms: opts.retryDelayMs });
-      await clock.sleep(opts.retryDelayMs);
-    }
-  }));
+    }),
+  );
 }

@@ -22,18 +22,30 @@ export class ModelRecord<H> {
   warmupsSkipped = 0;
   error?: string;
   handle?: H;
-  constructor(readonly name: string, readonly file?: string, readonly priority = 0, readonly required = true) {}
+  constructor(
+    readonly name: string,
+    readonly file?: string,
+    readonly priority = 0,
+    readonly required = true,
+  ) {}
 
   /** Moves to `next`; a move the table does not allow is a bug and throws. */
   moveTo(next: ModelState): void {
-    if (!ALLOWED[this.state].includes(next)) throw new Error(`model ${this.name}: ${this.state} → ${next} is not allowed`);
+    if (!ALLOWED[this.state].includes(next))
+      throw new Error(`model ${this.name}: ${this.state} → ${next} is not allowed`);
     this.state = next;
   }
 
   toJSON() {
     return {
-      name: this.name, state: this.state, loadMs: this.loadMs ?? null, attempts: this.attempts,
-      priority: this.priority, required: this.required, warm: this.warmupMs !== undefined, error: this.error ?? null,
+      name: this.name,
+      state: this.state,
+      loadMs: this.loadMs ?? null,
+      attempts: this.attempts,
+      priority: this.priority,
+      required: this.required,
+      warm: this.warmupMs !== undefined,
+      error: this.error ?? null,
     };
   }
 }

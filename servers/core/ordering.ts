@@ -5,7 +5,11 @@ import type { ModelRecord } from './model-states.js';
 export type LoadOrder = 'priority' | 'longest-first';
 
 /** Sorts a copy; `lastLoadMs` comes from the previous timing log, and a model never seen there counts as slowest. */
-export function orderForLoading<H>(models: ModelRecord<H>[], order: LoadOrder, lastLoadMs: Map<string, number>): ModelRecord<H>[] {
+export function orderForLoading<H>(
+  models: ModelRecord<H>[],
+  order: LoadOrder,
+  lastLoadMs: Map<string, number>,
+): ModelRecord<H>[] {
   const byPriority = [...models].sort((a, b) => a.priority - b.priority);
   if (order === 'priority') return byPriority;
   return byPriority.sort((a, b) => (lastLoadMs.get(b.name) ?? Infinity) - (lastLoadMs.get(a.name) ?? Infinity));

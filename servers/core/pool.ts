@@ -35,7 +35,10 @@ export class Pool<T> {
 export class ElasticPool<T> extends Pool<T> {
   private made: Promise<T>[] = [];
 
-  constructor(private readonly create: () => Promise<T>, private readonly max: number) {
+  constructor(
+    private readonly create: () => Promise<T>,
+    private readonly max: number,
+  ) {
     super();
   }
 
@@ -54,7 +57,10 @@ export class ElasticPool<T> extends Pool<T> {
     const got = super.acquire();
     if (this.waiting > 0 && this.made.length < this.max) {
       // Growth is best effort: if another instance cannot be made, requests keep sharing the ones there are.
-      this.make().then((item) => this.add(item), () => {});
+      this.make().then(
+        (item) => this.add(item),
+        () => {},
+      );
     }
     return got;
   }

@@ -26,8 +26,10 @@ export async function notifySystemd(state = 'READY=1'): Promise<void> {
   const socket = process.env.NOTIFY_SOCKET;
   if (!socket) return;
   const { execFile } = await import('node:child_process');
-  const run = (file: string, args: string[]) => new Promise<boolean>((resolve) => execFile(file, args, (err) => resolve(!err)));
+  const run = (file: string, args: string[]) =>
+    new Promise<boolean>((resolve) => execFile(file, args, (err) => resolve(!err)));
   if (await run('systemd-notify', [state, `--pid=${process.pid}`])) return;
-  const script = 'import os,socket,sys;a=os.environ["NOTIFY_SOCKET"];a="\\0"+a[1:] if a[0]=="@" else a;s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM);s.connect(a);s.send(sys.argv[1].encode())';
+  const script =
+    'import os,socket,sys;a=os.environ["NOTIFY_SOCKET"];a="\\0"+a[1:] if a[0]=="@" else a;s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM);s.connect(a);s.send(sys.argv[1].encode())';
   await run('python3', ['-c', script, state]);
 }

@@ -34,10 +34,21 @@ export type EngineFactory<H> = (server: ServerConfig, config: Config) => Engine<
 /** Reads `--config FILE --server NAME [--warmup]` and the server's section; exits 2 with the reason when they are wrong. */
 function readServerConfig(kind: ServerConfig['kind']): { config: Config; server: ServerConfig; forceWarmup: boolean } {
   try {
-    const { values } = parseArgs({ options: { config: { type: 'string', default: 'models.yaml' }, server: { type: 'string' }, warmup: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      options: {
+        config: { type: 'string', default: 'models.yaml' },
+        server: { type: 'string' },
+        warmup: { type: 'boolean' },
+      },
+    });
     const config = loadConfig(values.config);
-    const server = config.servers.find((s) => s.name === (values.server ?? config.servers.find((x) => x.kind === kind)?.name));
-    if (!server) throw new Error(`${values.config}: no server named "${values.server}"; it has ${config.servers.map((s) => s.name).join(', ')}`);
+    const server = config.servers.find(
+      (s) => s.name === (values.server ?? config.servers.find((x) => x.kind === kind)?.name),
+    );
+    if (!server)
+      throw new Error(
+        `${values.config}: no server named "${values.server}"; it has ${config.servers.map((s) => s.name).join(', ')}`,
+      );
     if (server.kind !== kind) throw new Error(`server "${server.name}" is of kind ${server.kind}, not ${kind}`);
     return { config, server, forceWarmup: Boolean(values.warmup) };
   } catch (err) {
@@ -49,7 +60,10 @@ function readServerConfig(kind: ServerConfig['kind']): { config: Config; server:
 export async function runServer<H>(kind: ServerConfig['kind'], createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerConfig(kind);
   const logFile = timingLogFile(config.stateDir, server.name);
-  const previousLoads = server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map<string, number>();
+  const previousLoads =
+    server.order === 'longest-first' && existsSync(logFile)
+      ? lastLoadTimes(readTimingEvents([logFile]))
+      : new Map<string, number>();
   const writeLog = openTimingLog(logFile);
   const emit = (input: TimingEventInput) => {
     const e: TimingEvent = { ts: new Date().toISOString(), server: server.name, ...input };
@@ -63,7 +77,9 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
 
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
-  const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]));
+  const models: ModelTable<H> = new Map(
+    server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]),
+  );
   let coldStartMs: number | undefined;
   let servingSent = false;
   /** Pushes `serving` once, as soon as the first-priority models are ready (`ready` / `failed` follow when loading ends). */
@@ -79,18 +95,22 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   const metrics = registerMetrics(app, server.name, models, () => coldStartMs);
   app.post<{ Querystring: { force?: string; model?: string } }>('/admin/warmup', async (req) => {
     const chosen = req.query.model ? [models.get(req.query.model)] : [...models.values()];
-    if (chosen[0] === undefined) throw new HttpError(404, `model "${req.query.model}" does not exist on this server`, 'not_found_error');
-    return { models: await warmModels(chosen as ModelRecord<H>[], (m, h) => engine.warmup(m, h), req.query.force === 'true') };
+    if (chosen[0] === undefined)
+      throw new HttpError(404, `model "${req.query.model}" does not exist on this server`, 'not_found_error');
+    return {
+      models: await warmModels(chosen as ModelRecord<H>[], (m, h) => engine.warmup(m, h), req.query.force === 'true'),
+    };
   });
   engine.registerRoutes(app, models);
 
   let stopping: Promise<void> | undefined;
-  const stop = (code = 0) => (stopping ??= (async () => {
-    emit({ event: 'server_stop', ms: performance.now() });
-    await app.close().catch(() => {});
-    await engine.close().catch(() => {});
-    process.exit(code);
-  })());
+  const stop = (code = 0) =>
+    (stopping ??= (async () => {
+      emit({ event: 'server_stop', ms: performance.now() });
+      await app.close().catch(() => {});
+      await engine.close().catch(() => {});
+      process.exit(code);
+    })());
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   exitWhenParentGoes(() => stop());
@@ -98,7 +118,10 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   try {
     await app.listen({ host: server.host, port: server.port });
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${server.port} on ${server.host} is already in use` : messageOf(err);
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${server.port} on ${server.host} is already in use`
+        : messageOf(err);
     emit({ event: 'server_failed', error: reason });
     signalParent({ type: 'failed', error: reason });
     await stop(1);
@@ -113,7 +136,8 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
     emit({ event: 'server_failed', error: `runtime failed to start: ${messageOf(err)}` });
   }
 
-  const wantsWarmup = (name: string) => forceWarmup || (server.models.find((m) => m.name === name)?.warmup ?? server.warmup);
+  const wantsWarmup = (name: string) =>
+    forceWarmup || (server.models.find((m) => m.name === name)?.warmup ?? server.warmup);
   await loadModels(orderForLoading([...models.values()], server.order, previousLoads), {
     concurrency: server.concurrency,
     retries: server.retries,
@@ -130,7 +154,9 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
     signalParent({ type: 'ready', ms: coldStartMs });
     await notifySystemd();
   } else {
-    const failed = [...models.values()].filter((m) => m.state === 'failed' && m.required).map((m) => `${m.name}: ${m.error}`);
+    const failed = [...models.values()]
+      .filter((m) => m.state === 'failed' && m.required)
+      .map((m) => `${m.name}: ${m.error}`);
     emit({ event: 'server_failed', error: failed.join('; ') });
     signalParent({ type: 'failed', error: failed.join('; ') });
   }

@@ -10,7 +10,10 @@ export interface Upload {
 
 /** Lets routes take multipart uploads and raw binary bodies of the given content types. */
 export function acceptUploads(app: FastifyInstance, bodyLimit: number, rawTypes: string[]): void {
-  void app.register(multipart, { limits: { fileSize: bodyLimit, files: 1, fields: 20, fieldSize: 64 * 1024 }, throwFileSizeLimit: true });
+  void app.register(multipart, {
+    limits: { fileSize: bodyLimit, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    throwFileSizeLimit: true,
+  });
   app.addContentTypeParser(rawTypes, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 }
 
@@ -18,7 +21,11 @@ export function acceptUploads(app: FastifyInstance, bodyLimit: number, rawTypes:
 export async function readUpload(req: FastifyRequest): Promise<Upload> {
   if (!req.isMultipart()) {
     if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
-      throw new HttpError(415, `content type ${req.headers['content-type']} is not accepted here; send multipart/form-data with a "file" field`, 'unsupported_media_type');
+      throw new HttpError(
+        415,
+        `content type ${req.headers['content-type']} is not accepted here; send multipart/form-data with a "file" field`,
+        'unsupported_media_type',
+      );
     }
     return { file: req.body as Buffer | undefined, fields: { ...(req.query as Record<string, string>) } };
   }
@@ -26,7 +33,8 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw new HttpError(400, `unexpected file field "${part.fieldname}"; send the upload as "file"`);
+        if (part.fieldname !== 'file')
+          throw new HttpError(400, `unexpected file field "${part.fieldname}"; send the upload as "file"`);
         upload.file = await part.toBuffer();
       } else {
         upload.fields[part.fieldname] = String(part.value);
@@ -35,7 +43,8 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
   } catch (err) {
     if (err instanceof HttpError) throw err;
     const e = err as { statusCode?: number; message: string };
-    if (e.statusCode === 413) throw new HttpError(413, 'the uploaded file is larger than the limit', 'invalid_request_error');
+    if (e.statusCode === 413)
+      throw new HttpError(413, 'the uploaded file is larger than the limit', 'invalid_request_error');
     throw new HttpError(e.statusCode && e.statusCode < 500 ? e.statusCode : 400, `malformed upload: ${e.message}`);
   }
   return upload;

@@ -1,10 +1,20 @@
 // Warm-up, once: a model that is warm is never warmed again by later connections or requests; `force` warms it on purpose.
 import type { ModelRecord } from './model-states.js';
 
-export interface WarmupResult { name: string; warmed: boolean; skipped: boolean; ms: number | null; error: string | null }
+export interface WarmupResult {
+  name: string;
+  warmed: boolean;
+  skipped: boolean;
+  ms: number | null;
+  error: string | null;
+}
 
 /** Warms the ready models (all, or the one named); skips warm ones unless forced. */
-export async function warmModels<H>(models: ModelRecord<H>[], warm: (m: ModelRecord<H>, h: H) => Promise<void>, force: boolean): Promise<WarmupResult[]> {
+export async function warmModels<H>(
+  models: ModelRecord<H>[],
+  warm: (m: ModelRecord<H>, h: H) => Promise<void>,
+  force: boolean,
+): Promise<WarmupResult[]> {
   const results: WarmupResult[] = [];
   for (const m of models) {
     if (m.state !== 'ready' || m.handle === undefined) {

@@ -37,26 +37,28 @@ export function createLlmEngine(server: ServerConfig): Engine<LlmHandle> {
         if (err instanceof GgufError) throw new ModelLoadError(m.name, file, err.message);
         throw err;
       }
-      return lanes.use(bytes, async (llama) => {
-        const model = await llama.loadModel({ modelPath: file, useMmap: server.mmap });
-        try {
-          const trainContext = model.trainContextSize;
-          const context = await model.createContext({
-            contextSize: Math.min(server.contextSize, trainContext),
-            sequences: server.parallel,
-            threads,
-          });
-          const sequences = new Pool<LlamaContextSequence>();
-          for (let i = 0; i < server.parallel; i++) sequences.add(context.getSequence());
-          return { model, context, sequences };
-        } catch (err) {
-          await model.dispose();
-          throw err;
-        }
-      }).catch((err: unknown) => {
-        if (err instanceof ModelLoadError) throw err;
-        throw new ModelLoadError(m.name, file, (err as Error).message, { cause: err });
-      });
+      return lanes
+        .use(bytes, async (llama) => {
+          const model = await llama.loadModel({ modelPath: file, useMmap: server.mmap });
+          try {
+            const trainContext = model.trainContextSize;
+            const context = await model.createContext({
+              contextSize: Math.min(server.contextSize, trainContext),
+              sequences: server.parallel,
+              threads,
+            });
+            const sequences = new Pool<LlamaContextSequence>();
+            for (let i = 0; i < server.parallel; i++) sequences.add(context.getSequence());
+            return { model, context, sequences };
+          } catch (err) {
+            await model.dispose();
+            throw err;
+          }
+        })
+        .catch((err: unknown) => {
+          if (err instanceof ModelLoadError) throw err;
+          throw new ModelLoadError(m.name, file, (err as Error).message, { cause: err });
+        });
     },
     async warmup(_m, handle) {
       const { LlamaCompletion } = await runtime;

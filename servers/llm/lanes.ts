@@ -15,21 +15,32 @@ export class Lanes {
   private waitingBytes = 0;
   private readonly first: Promise<Llama>;
 
-  constructor(private readonly max: number, private readonly create: () => Promise<Llama>) {
+  constructor(
+    private readonly max: number,
+    private readonly create: () => Promise<Llama>,
+  ) {
     this.first = this.start();
   }
 
   private start(): Promise<Llama> {
     const lane = this.create();
     this.all.push(lane);
-    lane.then((l) => { this.up += 1; this.pool.add(l); this.grow(); }, () => {});
+    lane.then(
+      (l) => {
+        this.up += 1;
+        this.pool.add(l);
+        this.grow();
+      },
+      () => {},
+    );
     return lane;
   }
 
   /** One more instance per LANE_WORTH_BYTES waiting that no starting instance will take, up to the cap, never before the first is up. */
   private grow(): void {
     const starting = () => this.all.length - this.up;
-    while (this.up > 0 && this.all.length < this.max && this.waitingBytes >= (starting() + 1) * LANE_WORTH_BYTES) this.start();
+    while (this.up > 0 && this.all.length < this.max && this.waitingBytes >= (starting() + 1) * LANE_WORTH_BYTES)
+      this.start();
   }
 
   /** Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. */

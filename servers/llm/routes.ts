@@ -39,12 +39,24 @@ function toHistory(messages: z.infer<typeof chatBody>['messages']): ChatHistoryI
 }
 
 /** Runs one generation on a borrowed sequence, which is cleared and returned whatever happens. */
-async function generate(h: LlmHandle, input: Input, body: Sampling, maxTokens: number, onTextChunk: (t: string) => void, signal: AbortSignal) {
+async function generate(
+  h: LlmHandle,
+  input: Input,
+  body: Sampling,
+  maxTokens: number,
+  onTextChunk: (t: string) => void,
+  signal: AbortSignal,
+) {
   const { LlamaChat, LlamaCompletion } = await import('node-llama-cpp');
   return h.sequences.use(async (sequence) => {
     const options = {
-      maxTokens, onTextChunk, signal, stopOnAbortSignal: true,
-      temperature: body.temperature ?? 0, topP: body.top_p, seed: body.seed,
+      maxTokens,
+      onTextChunk,
+      signal,
+      stopOnAbortSignal: true,
+      temperature: body.temperature ?? 0,
+      topP: body.top_p,
+      seed: body.seed,
       customStopTriggers: body.stop === undefined ? undefined : [body.stop].flat(),
     };
     try {
@@ -71,30 +83,62 @@ function usage(h: LlmHandle, promptText: string, completion: string) {
 }
 
 /** Serves one request either as one JSON body or as server-sent events, from the same generation. */
-async function respond(req: FastifyRequest, reply: FastifyReply, models: ModelTable<LlmHandle>, body: Sampling, input: Input, promptText: string) {
+async function respond(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  models: ModelTable<LlmHandle>,
+  body: Sampling,
+  input: Input,
+  promptText: string,
+) {
   const handle = readyModel(models, body.model, req);
   const chat = input.kind === 'chat';
   const id = `${chat ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const object = chat ? 'chat.completion' : 'text_completion';
-  const maxTokens = body.max_tokens ?? ('max_completion_tokens' in body ? body.max_completion_tokens : undefined) ?? (chat ? 256 : 16);
+  const maxTokens =
+    body.max_tokens ?? ('max_completion_tokens' in body ? body.max_completion_tokens : undefined) ?? (chat ? 256 : 16);
   const abort = new AbortController();
   reply.raw.on('close', () => abort.abort());
-  const choice = (text: string, finish: string | null, stream: boolean) => chat
-    ? { index: 0, [stream ? 'delta' : 'message']: { role: 'assistant', content: text }, finish_reason: finish, logprobs: null }
-    : { index: 0, text, finish_reason: finish, logprobs: null };
+  const choice = (text: string, finish: string | null, stream: boolean) =>
+    chat
+      ? {
+          index: 0,
+          [stream ? 'delta' : 'message']: { role: 'assistant', content: text },
+          finish_reason: finish,
+          logprobs: null,
+        }
+      : { index: 0, text, finish_reason: finish, logprobs: null };
 
   if (!body.stream) {
     const r = await generate(handle, input, body, maxTokens, () => {}, abort.signal);
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
-    return reply.send({ id, object, created, model: body.model, choices: [choice(r.text, finish, false)], usage: usage(handle, promptText, r.text) });
+    return reply.send({
+      id,
+      object,
+      created,
+      model: body.model,
+      choices: [choice(r.text, finish, false)],
+      usage: usage(handle, promptText, r.text),
+    });
   }
   reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   const send = (data: unknown) => reply.raw.write(`data: ${JSON.stringify(data)}\n\n`);
   const chunkObject = chat ? 'chat.completion.chunk' : 'text_completion';
   try {
-    const r = await generate(handle, input, body, maxTokens, (text) => send({ id, object: chunkObject, created, model: body.model, choices: [choice(text, null, true)] }), abort.signal);
+    const r = await generate(
+      handle,
+      input,
+      body,
+      maxTokens,
+      (text) => send({ id, object: chunkObject, created, model: body.model, choices: [choice(text, null, true)] }),
+      abort.signal,
+    );
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
     send({ id, object: chunkObject, created, model: body.model, choices: [choice('', finish, true)] });
     reply.raw.end('data: [DONE]\n\n');

@@ -6,16 +6,39 @@ import { assertPortsFree } from '../supervisor/ports.js';
 import { waitUntilGone } from '../supervisor/server-process.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 
-export interface ModelRun { name: string; loadMs?: number; attempts: number; state: string; readyMs?: number }
-export interface ServerRun { name: string; readyMs?: number; state: string; models: ModelRun[] }
-export interface RunResult { ok: boolean; reason?: string; coldStartMs?: number; servers: ServerRun[] }
+export interface ModelRun {
+  name: string;
+  loadMs?: number;
+  attempts: number;
+  state: string;
+  readyMs?: number;
+}
+export interface ServerRun {
+  name: string;
+  readyMs?: number;
+  state: string;
+  models: ModelRun[];
+}
+export interface RunResult {
+  ok: boolean;
+  reason?: string;
+  coldStartMs?: number;
+  servers: ServerRun[];
+}
 
-export async function measureColdStart(config: Config, opts: { deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void }): Promise<RunResult> {
+export async function measureColdStart(
+  config: Config,
+  opts: { deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void },
+): Promise<RunResult> {
   await assertPortsFree(config);
-  if (opts.dropCaches) await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
+  if (opts.dropCaches)
+    await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
   const sup = new Supervisor(config, { budgetMs: opts.deadlineMs, graceMs: config.grace });
   const pids = new Set<number>();
-  sup.on('event', (e: { type: string; pid?: number }) => { if (e.type === 'spawned' && e.pid) pids.add(e.pid); opts.onEvent?.(e); });
+  sup.on('event', (e: { type: string; pid?: number }) => {
+    if (e.type === 'spawned' && e.pid) pids.add(e.pid);
+    opts.onEvent?.(e);
+  });
   let reason: string | undefined;
   try {
     await sup.up();
@@ -26,7 +49,13 @@ export async function measureColdStart(config: Config, opts: { deadlineMs: numbe
     name: s.config.name,
     readyMs: s.readyAt,
     state: s.state,
-    models: [...s.models.values()].map((m) => ({ name: m.name, loadMs: m.loadMs, attempts: m.attempts, state: m.state, readyMs: m.readyAt })),
+    models: [...s.models.values()].map((m) => ({
+      name: m.name,
+      loadMs: m.loadMs,
+      attempts: m.attempts,
+      state: m.state,
+      readyMs: m.readyAt,
+    })),
   }));
   for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
   await sup.shutdown();

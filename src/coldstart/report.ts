@@ -2,7 +2,11 @@
 // pass/fail on the median, and models that got slower than in a baseline report.
 import type { RunResult } from './measure.js';
 
-export interface Stats { min: number; median: number; max: number }
+export interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
 
 export interface ColdStartReport {
   passed: boolean;
@@ -16,7 +20,14 @@ export interface ColdStartReport {
     name: string;
     readyMs: number | null;
     readyStats: Stats | null;
-    models: { name: string; loadMs: number | null; attempts: number; state: string; loadStats: Stats | null; share: number | null }[];
+    models: {
+      name: string;
+      loadMs: number | null;
+      attempts: number;
+      state: string;
+      loadStats: Stats | null;
+      share: number | null;
+    }[];
   }[];
   /** The server that set the cold start, and its model that was ready last. */
   criticalPath: { server: string; readyMs: number; model: string | null; modelReadyMs: number | null } | null;
@@ -29,7 +40,11 @@ export function stats(xs: (number | undefined)[]): Stats | null {
   const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   if (v.length === 0) return null;
   const mid = v.length >> 1;
-  return { min: round(v[0]!), median: round(v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2), max: round(v.at(-1)!) };
+  return {
+    min: round(v[0]!),
+    median: round(v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2),
+    max: round(v.at(-1)!),
+  };
 }
 
 export function buildReport(runs: RunResult[], budgetMs: number): ColdStartReport {
@@ -46,7 +61,11 @@ export function buildReport(runs: RunResult[], budgetMs: number): ColdStartRepor
       models: s.models.map((m) => {
         const load = stats(runsOf.map((x) => x?.models.find((y) => y.name === m.name)?.loadMs));
         return {
-          name: m.name, loadMs: load?.median ?? null, attempts: m.attempts, state: m.state, loadStats: load,
+          name: m.name,
+          loadMs: load?.median ?? null,
+          attempts: m.attempts,
+          state: m.state,
+          loadStats: load,
           share: load && coldStart ? Math.round((load.median / coldStart.median) * 1000) / 1000 : null,
         };
       }),
@@ -55,12 +74,23 @@ export function buildReport(runs: RunResult[], budgetMs: number): ColdStartRepor
   const slowest = [...servers].filter((s) => s.readyMs !== null).sort((a, b) => b.readyMs! - a.readyMs!)[0];
   let criticalPath: ColdStartReport['criticalPath'] = null;
   if (slowest) {
-    const lastModel = last.servers.find((s) => s.name === slowest.name)!.models.filter((m) => m.readyMs !== undefined).sort((a, b) => b.readyMs! - a.readyMs!)[0];
-    criticalPath = { server: slowest.name, readyMs: slowest.readyMs!, model: lastModel?.name ?? null, modelReadyMs: lastModel?.readyMs === undefined ? null : round(lastModel.readyMs) };
+    const lastModel = last.servers
+      .find((s) => s.name === slowest.name)!
+      .models.filter((m) => m.readyMs !== undefined)
+      .sort((a, b) => b.readyMs! - a.readyMs!)[0];
+    criticalPath = {
+      server: slowest.name,
+      readyMs: slowest.readyMs!,
+      model: lastModel?.name ?? null,
+      modelReadyMs: lastModel?.readyMs === undefined ? null : round(lastModel.readyMs),
+    };
   }
   const overBudget = coldStart !== null && coldStart.median > budgetMs;
-  const reason = failed?.reason
-    ?? (overBudget ? `cold start ${coldStart!.median} ms (median of ${runs.length}) is over the budget of ${budgetMs} ms; critical path: ${criticalPath?.server}${criticalPath?.model ? `/${criticalPath.model}` : ''}` : null);
+  const reason =
+    failed?.reason ??
+    (overBudget
+      ? `cold start ${coldStart!.median} ms (median of ${runs.length}) is over the budget of ${budgetMs} ms; critical path: ${criticalPath?.server}${criticalPath?.model ? `/${criticalPath.model}` : ''}`
+      : null);
   return {
     passed: !failed && !overBudget && coldStart !== null,
     reason,
@@ -75,11 +105,27 @@ export function buildReport(runs: RunResult[], budgetMs: number): ColdStartRepor
 }
 
 /** Models whose median load got slower than the baseline's by more than `threshold` (a fraction) and 25 ms. */
-export function compareWithBaseline(report: ColdStartReport, baseline: ColdStartReport, threshold: number): ColdStartReport['regressions'] {
-  return report.servers.flatMap((s) => s.models.flatMap((m) => {
-    const before = baseline.servers?.find((b) => b.name === s.name)?.models.find((b) => b.name === m.name)?.loadMs;
-    if (before == null || m.loadMs === null) return [];
-    const ratio = m.loadMs / Math.max(before, 1);
-    return ratio > 1 + threshold && m.loadMs - before > 25 ? [{ server: s.name, model: m.name, baselineMs: before, loadMs: m.loadMs, ratio: Math.round(ratio * 100) / 100 }] : [];
-  }));
+export function compareWithBaseline(
+  report: ColdStartReport,
+  baseline: ColdStartReport,
+  threshold: number,
+): ColdStartReport['regressions'] {
+  return report.servers.flatMap((s) =>
+    s.models.flatMap((m) => {
+      const before = baseline.servers?.find((b) => b.name === s.name)?.models.find((b) => b.name === m.name)?.loadMs;
+      if (before == null || m.loadMs === null) return [];
+      const ratio = m.loadMs / Math.max(before, 1);
+      return ratio > 1 + threshold && m.loadMs - before > 25
+        ? [
+            {
+              server: s.name,
+              model: m.name,
+              baselineMs: before,
+              loadMs: m.loadMs,
+              ratio: Math.round(ratio * 100) / 100,
+            },
+          ]
+        : [];
+    }),
+  );
 }

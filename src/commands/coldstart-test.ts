@@ -13,8 +13,16 @@ import { budgetOf } from './up.js';
 import { pullOrThrow } from './pull.js';
 
 export interface ColdStartOptions {
-  config: string; budget?: string; runs: string; json?: boolean; junit?: string; report?: string; baseline?: string;
-  threshold: string; dropCaches?: boolean; pull: boolean;
+  config: string;
+  budget?: string;
+  runs: string;
+  json?: boolean;
+  junit?: string;
+  report?: string;
+  baseline?: string;
+  threshold: string;
+  dropCaches?: boolean;
+  pull: boolean;
 }
 
 function readBaseline(file: string | undefined): ColdStartReport | undefined {
@@ -30,13 +38,20 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   const config = loadConfig(opts.config);
   const budgetMs = budgetOf(config, opts.budget);
   const runs = Number(opts.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new ConfigError([`--runs: expected a whole number from 1 to 100, got "${opts.runs}"`]);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100)
+    throw new ConfigError([`--runs: expected a whole number from 1 to 100, got "${opts.runs}"`]);
   const threshold = Number(opts.threshold.replace(/%$/, '')) / 100;
-  if (!(threshold >= 0)) throw new ConfigError([`--threshold: expected a percentage such as 20%, got "${opts.threshold}"`]);
+  if (!(threshold >= 0))
+    throw new ConfigError([`--threshold: expected a percentage such as 20%, got "${opts.threshold}"`]);
   const baseline = readBaseline(opts.baseline ?? opts.report);
-  const say = (text: string) => { if (!opts.json) console.log(text); };
+  const say = (text: string) => {
+    if (!opts.json) console.log(text);
+  };
 
-  if (opts.pull) await pullOrThrow(config, (r) => { if (r.action === 'made' || r.action === 'downloaded') say(`pulled ${r.model} (${r.action})`); });
+  if (opts.pull)
+    await pullOrThrow(config, (r) => {
+      if (r.action === 'made' || r.action === 'downloaded') say(`pulled ${r.model} (${r.action})`);
+    });
   // One run is judged against the budget itself; with several, a run may overrun (up to twice) and the median decides.
   const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
   const results: RunResult[] = [];

@@ -21,18 +21,42 @@ export function tellParent(m: DaemonMessage): void {
   }
 }
 
-export async function runDetached(config: Config, budgetMs: number, opts: { config: string; json?: boolean; wait: string; warmup?: boolean }): Promise<void> {
+export async function runDetached(
+  config: Config,
+  budgetMs: number,
+  opts: { config: string; json?: boolean; wait: string; warmup?: boolean },
+): Promise<void> {
   mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
   const logFile = join(config.stateDir, 'logs', 'supervisor.log');
   const log = openSync(logFile, 'a');
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  const args = [cli, 'up', '--config', config.file, '--budget', `${budgetMs}ms`, '--no-pull', '--daemon', '--wait', opts.wait, ...(opts.warmup ? ['--warmup'] : [])];
+  const args = [
+    cli,
+    'up',
+    '--config',
+    config.file,
+    '--budget',
+    `${budgetMs}ms`,
+    '--no-pull',
+    '--daemon',
+    '--wait',
+    opts.wait,
+    ...(opts.warmup ? ['--warmup'] : []),
+  ];
   const daemon = spawn(process.execPath, args, {
-    detached: true, stdio: ['ignore', log, log, 'ipc'], cwd: process.cwd(),
+    detached: true,
+    stdio: ['ignore', log, log, 'ipc'],
+    cwd: process.cwd(),
   });
   const outcome = await new Promise<DaemonMessage>((resolve) => {
     daemon.once('message', (m: DaemonMessage) => resolve(m));
-    daemon.once('exit', (code) => resolve({ type: 'failed', message: `the background supervisor exited (code ${code}); see ${logFile}`, exitCode: ExitCode.failure }));
+    daemon.once('exit', (code) =>
+      resolve({
+        type: 'failed',
+        message: `the background supervisor exited (code ${code}); see ${logFile}`,
+        exitCode: ExitCode.failure,
+      }),
+    );
   });
   daemon.unref();
   if (daemon.connected) daemon.disconnect();
@@ -40,5 +64,8 @@ export async function runDetached(config: Config, budgetMs: number, opts: { conf
     throw new ModelctlError(`${outcome.message}\n(log: ${logFile})`, { exitCode: outcome.exitCode as ExitCode });
   }
   if (opts.json) console.log(JSON.stringify({ ...outcome, type: 'result', ok: true, detached: true, pid: daemon.pid }));
-  else console.log(`${summaryTable(outcome.summary, outcome.coldStartMs, outcome.budgetMs)}\nrunning in the background (supervisor pid ${daemon.pid}); \`modelctl down\` stops it, logs in ${logFile}`);
+  else
+    console.log(
+      `${summaryTable(outcome.summary, outcome.coldStartMs, outcome.budgetMs)}\nrunning in the background (supervisor pid ${daemon.pid}); \`modelctl down\` stops it, logs in ${logFile}`,
+    );
 }

@@ -25,4 +25,3 @@ export async function down(opts: { config: string }): Promise<void> {
   rmSync(join(config.stateDir, 'state.json'), { force: true });
   console.log(`stopped ${state.servers.map((s) => s.name).join(', ')} in ${formatMs(performance.now() - started)}`);
 }
-

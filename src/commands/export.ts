@@ -10,7 +10,14 @@ import { composeFile } from '../export/compose.js';
 import { k8sManifests } from '../export/k8s.js';
 import { systemdUnits } from '../export/systemd.js';
 
-export interface ExportOptions { config: string; out?: string; image?: string; modelsVolume?: string; cpu?: string; memory?: string }
+export interface ExportOptions {
+  config: string;
+  out?: string;
+  image?: string;
+  modelsVolume?: string;
+  cpu?: string;
+  memory?: string;
+}
 
 /** The config as deployed in a container: every server listens on all interfaces; comments and order kept. */
 export function containerConfigYaml(config: Config): string {
@@ -19,14 +26,21 @@ export function containerConfigYaml(config: Config): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-const yamlDocs = (objects: object[]) => objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+const yamlDocs = (objects: object[]) =>
+  objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 
 /** The files of a target, name → text. */
 export function exportFiles(target: string, config: Config, opts: ExportOptions): { file: string; text: string }[] {
-  const deploy = { ...config.deploy, ...definedOnly({ image: opts.image, modelsVolume: opts.modelsVolume, cpu: opts.cpu, memory: opts.memory }) };
+  const deploy = {
+    ...config.deploy,
+    ...definedOnly({ image: opts.image, modelsVolume: opts.modelsVolume, cpu: opts.cpu, memory: opts.memory }),
+  };
   switch (target) {
     case 'k8s':
-      return k8sManifests(config, { ...deploy, configYaml: containerConfigYaml(config) }).map((f) => ({ file: f.file, text: yamlDocs(f.objects) }));
+      return k8sManifests(config, { ...deploy, configYaml: containerConfigYaml(config) }).map((f) => ({
+        file: f.file,
+        text: yamlDocs(f.objects),
+      }));
     case 'compose':
       return [
         { file: 'compose.yaml', text: yamlDocs([composeFile(config, deploy)]) },

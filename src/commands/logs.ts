@@ -4,12 +4,20 @@ import { paint } from '../report/style.js';
 import { describeEvent, type TimingEvent } from '../timing/events.js';
 import { followTimingEvents, readTimingEvents, timingLogFiles } from '../timing/reader.js';
 
-export async function logs(server: string | undefined, opts: { config: string; follow?: boolean; json?: boolean }): Promise<void> {
+export async function logs(
+  server: string | undefined,
+  opts: { config: string; follow?: boolean; json?: boolean },
+): Promise<void> {
   const config = loadConfig(opts.config);
-  const print = (e: TimingEvent) => console.log(opts.json ? JSON.stringify(e) : `${paint.dim(e.ts)} ${e.server.padEnd(10)} ${describeEvent(e)}`);
+  const print = (e: TimingEvent) =>
+    console.log(opts.json ? JSON.stringify(e) : `${paint.dim(e.ts)} ${e.server.padEnd(10)} ${describeEvent(e)}`);
   readTimingEvents(timingLogFiles(config.stateDir, server)).forEach(print);
   if (!opts.follow) return;
   const stop = followTimingEvents(() => timingLogFiles(config.stateDir, server), print);
-  await new Promise<void>((resolve) => process.once('SIGINT', () => { stop(); resolve(); }));
+  await new Promise<void>((resolve) =>
+    process.once('SIGINT', () => {
+      stop();
+      resolve();
+    }),
+  );
 }
-

@@ -6,7 +6,12 @@ import { PullError } from '../errors.js';
 import { displayPath, pullAll, type PullResult } from '../models/pull.js';
 import { paint, paintErr } from '../report/style.js';
 
-const VERB: Record<PullResult['action'], string> = { present: 'present', made: 'made', downloaded: 'downloaded', none: 'nothing to pull' };
+const VERB: Record<PullResult['action'], string> = {
+  present: 'present',
+  made: 'made',
+  downloaded: 'downloaded',
+  none: 'nothing to pull',
+};
 
 /** `✔ chat  models/demo-chat.gguf  made 2.1 MB in 49 ms`, or the model's error. */
 export function formatPullResult(config: Config, r: PullResult): string {
@@ -18,22 +23,34 @@ export function formatPullResult(config: Config, r: PullResult): string {
 }
 
 /** Pulls every model; throws naming the models that could not be obtained. Shared by `pull` and `up`. */
-export async function pullOrThrow(config: Config, onResult: (r: PullResult) => void, onProgress?: Parameters<typeof pullAll>[2]): Promise<void> {
+export async function pullOrThrow(
+  config: Config,
+  onResult: (r: PullResult) => void,
+  onProgress?: Parameters<typeof pullAll>[2],
+): Promise<void> {
   const results = await pullAll(config, onResult, onProgress);
   const failed = results.filter((r) => r.error);
-  if (failed.length > 0) throw new PullError(`${failed.length} model(s) could not be pulled: ${failed.map((r) => `${r.model} (${r.error})`).join('; ')}`);
+  if (failed.length > 0)
+    throw new PullError(
+      `${failed.length} model(s) could not be pulled: ${failed.map((r) => `${r.model} (${r.error})`).join('; ')}`,
+    );
 }
 
 export async function pull(opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const showProgress = !opts.json && process.stderr.isTTY;
   try {
-    await pullOrThrow(config, (r) => console.log(opts.json ? JSON.stringify(r) : formatPullResult(config, r)), showProgress ? (model, p) => {
-      const pct = p.total ? ` ${Math.floor((100 * p.transferred) / p.total)}%` : '';
-      process.stderr.write(`\r${paintErr.dim(`${model}: ${formatBytes(p.transferred)}${pct}`)}\x1b[K`);
-    } : undefined);
+    await pullOrThrow(
+      config,
+      (r) => console.log(opts.json ? JSON.stringify(r) : formatPullResult(config, r)),
+      showProgress
+        ? (model, p) => {
+            const pct = p.total ? ` ${Math.floor((100 * p.transferred) / p.total)}%` : '';
+            process.stderr.write(`\r${paintErr.dim(`${model}: ${formatBytes(p.transferred)}${pct}`)}\x1b[K`);
+          }
+        : undefined,
+    );
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');
   }
 }
-

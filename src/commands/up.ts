@@ -16,28 +16,43 @@ import { formatPullResult, pullOrThrow } from './pull.js';
 
 export interface UpOptions {
   /** `wait` is checked by commander (`choices`). */
-  config: string; budget?: string; json?: boolean; pull: boolean; detach?: boolean; daemon?: boolean; wait: 'all' | 'serving'; warmup?: boolean;
+  config: string;
+  budget?: string;
+  json?: boolean;
+  pull: boolean;
+  detach?: boolean;
+  daemon?: boolean;
+  wait: 'all' | 'serving';
+  warmup?: boolean;
 }
 
 /** The budget from --budget, or the config's. */
 export function budgetOf(config: Config, flag: string | undefined): number {
   if (flag === undefined) return config.budget;
   const ms = parseDuration(flag);
-  if (ms === undefined) throw new ConfigError([`--budget: expected a duration such as 500ms, 0.5s or 2m, got "${flag}"`]);
+  if (ms === undefined)
+    throw new ConfigError([`--budget: expected a duration such as 500ms, 0.5s or 2m, got "${flag}"`]);
   return ms;
 }
 
 function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
   if (opts.json) return jsonReporter();
   if (process.stdout.isTTY && !opts.daemon) return liveReporter(paint, sup);
-  return plainReporter(paint, sup.servers.map((s) => s.config.name));
+  return plainReporter(
+    paint,
+    sup.servers.map((s) => s.config.name),
+  );
 }
 
 export async function up(opts: UpOptions): Promise<void> {
   const config = loadConfig(opts.config);
   const budgetMs = budgetOf(config, opts.budget);
-  const quietNote = (text: string) => (opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text));
-  if (opts.pull) await pullOrThrow(config, (r) => { if (r.action === 'made' || r.action === 'downloaded') quietNote(formatPullResult(config, r)); });
+  const quietNote = (text: string) =>
+    opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text);
+  if (opts.pull)
+    await pullOrThrow(config, (r) => {
+      if (r.action === 'made' || r.action === 'downloaded') quietNote(formatPullResult(config, r));
+    });
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 

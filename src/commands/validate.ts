@@ -7,5 +7,7 @@ export function validate(opts: { config: string; json?: boolean }): void {
   const config = loadConfig(opts.config);
   if (opts.json) return console.log(JSON.stringify({ valid: true, config }, null, 2));
   const models = config.servers.reduce((n, s) => n + s.models.length, 0);
-  console.log(`${paint.green('✔')} ${opts.config}: ${config.servers.length} server(s), ${models} model(s), budget ${formatMs(config.budget)}`);
+  console.log(
+    `${paint.green('✔')} ${opts.config}: ${config.servers.length} server(s), ${models} model(s), budget ${formatMs(config.budget)}`,
+  );
 }

@@ -25,11 +25,17 @@ export const modelSchema = z.strictObject({
   path: z.string().min(1).optional(),
   /** How `modelctl pull` obtains the file: `demo:llama[?size=…&seed=…]`, `demo:whisper…`, or an http(s) URL. */
   source: z.string().min(1).optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits').optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits')
+    .optional(),
   /** For the asr-ocr server: what the model does. */
   type: z.enum(['asr', 'ocr']).optional(),
   /** OCR language data (`@tesseract.js-data/<language>`). */
-  language: z.string().regex(/^[a-z_]+$/).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .optional(),
   /** Overrides the server's `warmup` for this model. */
   warmup: z.boolean().optional(),
   /** Lower loads first; defaults to the model's position in the list. The lowest priority decides when a server is "serving". */
@@ -115,7 +121,10 @@ export interface ModelConfig extends z.output<typeof modelSchema> {
   file?: string;
 }
 
-export interface ServerConfig extends Omit<z.output<typeof serverSchema>, 'models' | 'concurrency' | 'bodyLimit' | 'kind'> {
+export interface ServerConfig extends Omit<
+  z.output<typeof serverSchema>,
+  'models' | 'concurrency' | 'bodyLimit' | 'kind'
+> {
   name: string;
   kind: ServerKind;
   concurrency: number;

@@ -20,7 +20,10 @@ export function nearest(word: string, candidates: string[]): string | undefined 
   let bestDistance = Math.max(2, Math.ceil(word.length / 3)) + 1;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) { best = c; bestDistance = d; }
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best;
 }

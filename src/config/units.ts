@@ -1,7 +1,16 @@
 // Human units in models.yaml: durations (`500ms`, `0.5s`, `2m`) and sizes (`200MB`).
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
 
 /** Parses `500ms`, `0.5s`, `2m`, `1h` into milliseconds; undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {

@@ -23,7 +23,9 @@ export function composeFile(config: Config, o: { image: string; modelsVolume: st
       },
       restart: p.restart.policy === 'off' ? 'no' : `on-failure:${p.restart.max}`,
       stop_grace_period: `${p.graceSeconds}s`,
-      ...(p.dependsOn.length > 0 ? { depends_on: Object.fromEntries(p.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+      ...(p.dependsOn.length > 0
+        ? { depends_on: Object.fromEntries(p.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) }
+        : {}),
     };
   }
   return { name: 'modelctl', services, volumes: { [o.modelsVolume]: {} } };

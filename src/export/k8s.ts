@@ -3,7 +3,13 @@
 import type { Config } from '../config/schema.js';
 import { CONTAINER_ROOT, planServers, startupProbeTiming, type ServerPlan } from './plan.js';
 
-export interface K8sOptions { image: string; modelsVolume: string; cpu: string; memory: string; configYaml: string }
+export interface K8sOptions {
+  image: string;
+  modelsVolume: string;
+  cpu: string;
+  memory: string;
+  configYaml: string;
+}
 
 const labels = (server: string) => ({ 'app.kubernetes.io/name': 'modelctl', 'app.kubernetes.io/component': server });
 
@@ -12,7 +18,12 @@ function probes(p: ServerPlan) {
   return {
     startupProbe: { ...http(p.startupPath), ...startupProbeTiming(p.budgetSeconds), timeoutSeconds: 2 },
     readinessProbe: { ...http(p.readinessPath), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-    livenessProbe: { ...(p.livenessPath ? http(p.livenessPath) : { tcpSocket: { port: 'http' } }), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+    livenessProbe: {
+      ...(p.livenessPath ? http(p.livenessPath) : { tcpSocket: { port: 'http' } }),
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    },
   };
 }
 
@@ -34,20 +45,37 @@ function deployment(p: ServerPlan, o: K8sOptions) {
         metadata: { labels: labels(p.name) },
         spec: {
           terminationGracePeriodSeconds: p.graceSeconds,
-          ...(ours ? {
-            // Obtain the model files before the server starts, so the startup probe times loading only.
-            initContainers: [{ name: 'pull', image: o.image, command: ['node', `${CONTAINER_ROOT}/app/bin/modelctl.js`, 'pull', '-c', `${CONTAINER_ROOT}/models.yaml`], volumeMounts: mounts }],
-          } : {}),
-          containers: [{
-            name: p.name,
-            image: o.image,
-            command: p.command,
-            workingDir: CONTAINER_ROOT,
-            ports: [{ name: 'http', containerPort: p.port }],
-            ...probes(p),
-            resources: { requests: { cpu: o.cpu, memory: o.memory } },
-            volumeMounts: mounts,
-          }],
+          ...(ours
+            ? {
+                // Obtain the model files before the server starts, so the startup probe times loading only.
+                initContainers: [
+                  {
+                    name: 'pull',
+                    image: o.image,
+                    command: [
+                      'node',
+                      `${CONTAINER_ROOT}/app/bin/modelctl.js`,
+                      'pull',
+                      '-c',
+                      `${CONTAINER_ROOT}/models.yaml`,
+                    ],
+                    volumeMounts: mounts,
+                  },
+                ],
+              }
+            : {}),
+          containers: [
+            {
+              name: p.name,
+              image: o.image,
+              command: p.command,
+              workingDir: CONTAINER_ROOT,
+              ports: [{ name: 'http', containerPort: p.port }],
+              ...probes(p),
+              resources: { requests: { cpu: o.cpu, memory: o.memory } },
+              volumeMounts: mounts,
+            },
+          ],
           volumes: [
             { name: 'config', configMap: { name: 'modelctl-config' } },
             { name: 'models', persistentVolumeClaim: { claimName: o.modelsVolume } },
@@ -70,7 +98,12 @@ function service(p: ServerPlan) {
 
 /** Every manifest, in a stable order: the ConfigMap, then per server (config order) its Deployment and Service. */
 export function k8sManifests(config: Config, o: K8sOptions): { file: string; objects: object[] }[] {
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'modelctl-config', labels: { 'app.kubernetes.io/name': 'modelctl' } }, data: { 'models.yaml': o.configYaml } };
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'modelctl-config', labels: { 'app.kubernetes.io/name': 'modelctl' } },
+    data: { 'models.yaml': o.configYaml },
+  };
   return [
     { file: 'configmap.yaml', objects: [configMap] },
     ...planServers(config).map((p) => ({ file: `${p.name}.yaml`, objects: [deployment(p, o), service(p)] })),

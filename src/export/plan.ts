@@ -29,7 +29,9 @@ export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[]
       name: s.name,
       kind: s.kind,
       port: s.port,
-      command: ours ? ['node', `${root}/app/dist/servers/${s.kind}/main.js`, '--config', `${root}/models.yaml`, '--server', s.name] : s.command!,
+      command: ours
+        ? ['node', `${root}/app/dist/servers/${s.kind}/main.js`, '--config', `${root}/models.yaml`, '--server', s.name]
+        : s.command!,
       startupPath: ours ? '/health' : s.health,
       readinessPath: ours ? '/health?ready=any' : s.health,
       livenessPath: ours ? '/livez' : undefined,

@@ -35,7 +35,11 @@ export function systemdUnits(config: Config, root = appRoot()): { file: string; 
       ...(ours ? ['NotifyAccess=all'] : []),
       `WorkingDirectory=${config.dir}`,
       `ExecStart=${exec.map(quote).join(' ')}`,
-      ...(ours ? [] : [`ExecStartPost=/usr/bin/env node ${root}/dist/src/export/wait-healthy.js http://${server.host}:${p.port}${p.startupPath} ${p.budgetSeconds}`]),
+      ...(ours
+        ? []
+        : [
+            `ExecStartPost=/usr/bin/env node ${root}/dist/src/export/wait-healthy.js http://${server.host}:${p.port}${p.startupPath} ${p.budgetSeconds}`,
+          ]),
       `TimeoutStartSec=${p.budgetSeconds}`,
       `TimeoutStopSec=${p.graceSeconds}`,
       'KillMode=mixed',

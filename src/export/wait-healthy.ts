@@ -3,7 +3,10 @@
 const [url, budgetText] = process.argv.slice(2);
 const deadline = Date.now() + Number(budgetText ?? '120') * 1000;
 for (;;) {
-  const ok = await fetch(url!).then((r) => r.ok, () => false);
+  const ok = await fetch(url!).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) process.exit(0);
   if (Date.now() > deadline) {
     console.error(`${url} was not healthy within ${budgetText} s`);

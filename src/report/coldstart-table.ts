@@ -9,21 +9,48 @@ export function coldStartTable(r: ColdStartReport, paint: ChalkInstance): string
   const header = ['SERVER', 'MODEL', r.runs > 1 ? 'LOAD (median)' : 'LOAD', 'MIN–MAX', 'ATTEMPTS', 'SHARE'];
   const rows: string[][] = [];
   for (const s of r.servers) {
-    rows.push([s.name, '(ready)', s.readyMs === null ? '-' : formatMs(s.readyMs), spread(s.readyStats, r.runs), '', '']);
+    rows.push([
+      s.name,
+      '(ready)',
+      s.readyMs === null ? '-' : formatMs(s.readyMs),
+      spread(s.readyStats, r.runs),
+      '',
+      '',
+    ]);
     for (const m of s.models) {
-      rows.push(['', m.name, m.loadMs === null ? m.state : formatMs(m.loadMs), spread(m.loadStats, r.runs), String(m.attempts), m.share === null ? '' : `${Math.round(m.share * 100)}%`]);
+      rows.push([
+        '',
+        m.name,
+        m.loadMs === null ? m.state : formatMs(m.loadMs),
+        spread(m.loadStats, r.runs),
+        String(m.attempts),
+        m.share === null ? '' : `${Math.round(m.share * 100)}%`,
+      ]);
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), ...rows.map(line), ''];
   if (r.criticalPath) {
-    out.push(`critical path: ${r.criticalPath.server} ready at ${formatMs(r.criticalPath.readyMs)}${r.criticalPath.model ? `, last model ${r.criticalPath.model}` : ''}`);
+    out.push(
+      `critical path: ${r.criticalPath.server} ready at ${formatMs(r.criticalPath.readyMs)}${r.criticalPath.model ? `, last model ${r.criticalPath.model}` : ''}`,
+    );
   }
-  for (const g of r.regressions) out.push(paint.yellow(`slower than baseline: ${g.server}/${g.model} ${formatMs(g.baselineMs)} → ${formatMs(g.loadMs)} (${g.ratio}×)`));
+  for (const g of r.regressions)
+    out.push(
+      paint.yellow(
+        `slower than baseline: ${g.server}/${g.model} ${formatMs(g.baselineMs)} → ${formatMs(g.loadMs)} (${g.ratio}×)`,
+      ),
+    );
   const basis = r.runs > 1 ? ` (median of ${r.runs} runs)` : '';
-  out.push(r.passed
-    ? paint.green(`PASS: cold start ${formatMs(r.coldStartMs!)}${basis} within the budget of ${formatMs(r.budgetMs)}`)
-    : paint.red(`FAIL: ${r.reason}`));
+  out.push(
+    r.passed
+      ? paint.green(`PASS: cold start ${formatMs(r.coldStartMs!)}${basis} within the budget of ${formatMs(r.budgetMs)}`)
+      : paint.red(`FAIL: ${r.reason}`),
+  );
   return out.join('\n');
 }

@@ -5,16 +5,22 @@ import { describeEvent } from '../timing/events.js';
 
 export function describeSupervisorEvent(e: SupervisorEvent): string | undefined {
   switch (e.type) {
-    case 'spawned': return `started (pid ${e.pid})`;
-    case 'state': return e.state === 'ready' ? `ready after ${formatMs(e.at)}` : `${e.state}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'spawned':
+      return `started (pid ${e.pid})`;
+    case 'state':
+      return e.state === 'ready' ? `ready after ${formatMs(e.at)}` : `${e.state}${e.detail ? `: ${e.detail}` : ''}`;
     case 'timing': {
       if (['server_start', 'server_stop', 'server_ready'].includes(e.event.event)) return undefined;
       const text = describeEvent(e.event);
       return text.startsWith(`${e.server} `) ? text.slice(e.server.length + 1) : text;
     }
-    case 'restart': return `${e.reason}; restart ${e.attempt} in ${formatMs(e.delayMs)}`;
-    case 'output': return e.line;
-    case 'stack-ready': return undefined;
-    case 'loaded': return `every model loaded after ${formatMs(e.at)}`;
+    case 'restart':
+      return `${e.reason}; restart ${e.attempt} in ${formatMs(e.delayMs)}`;
+    case 'output':
+      return e.line;
+    case 'stack-ready':
+      return undefined;
+    case 'loaded':
+      return `every model loaded after ${formatMs(e.at)}`;
   }
 }

@@ -6,7 +6,8 @@ export function jsonReporter(write: (s: string) => void = (s) => process.stdout.
   return {
     event: (e) => out(e),
     note: (text) => out({ type: 'note', text }),
-    ready: (summary, coldStartMs, budgetMs) => out({ type: 'result', ok: true, coldStartMs: Math.round(coldStartMs), budgetMs, summary }),
+    ready: (summary, coldStartMs, budgetMs) =>
+      out({ type: 'result', ok: true, coldStartMs: Math.round(coldStartMs), budgetMs, summary }),
     failed: (message, exitCode) => out({ type: 'result', ok: false, exitCode, error: message }),
     close: () => {},
   };

@@ -8,19 +8,31 @@ const COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue'] as const;
 
 /** A stable colour per server name. */
 export function serverColor(paint: ChalkInstance, names: string[]) {
-  return (name: string) => paint[COLORS[Math.max(0, names.indexOf(name)) % COLORS.length]!](name.padEnd(Math.max(...names.map((n) => n.length))));
+  return (name: string) =>
+    paint[COLORS[Math.max(0, names.indexOf(name)) % COLORS.length]!](
+      name.padEnd(Math.max(...names.map((n) => n.length))),
+    );
 }
 
 const clock = () => new Date().toISOString().slice(11, 23);
 
-export function plainReporter(paint: ChalkInstance, names: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Reporter {
+export function plainReporter(
+  paint: ChalkInstance,
+  names: string[],
+  write: (s: string) => void = (s) => process.stdout.write(s),
+): Reporter {
   const tag = serverColor(paint, names);
   return {
     event(e) {
       if (e.type === 'stack-ready') return;
       const text = describeSupervisorEvent(e);
       if (text === undefined) return;
-      const body = e.type === 'output' ? `${paint.dim('|')} ${text}` : e.type === 'state' && e.state === 'failed' ? paint.red(text) : text;
+      const body =
+        e.type === 'output'
+          ? `${paint.dim('|')} ${text}`
+          : e.type === 'state' && e.state === 'failed'
+            ? paint.red(text)
+            : text;
       write(`${paint.dim(clock())} ${tag(e.server)}  ${body}\n`);
     },
     note: (text) => write(`${paint.dim(clock())} ${text}\n`),

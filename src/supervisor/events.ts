@@ -39,12 +39,29 @@ export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: 
   const m = models.get(e.model) ?? { name: e.model, state: 'queued' as ModelState, attempts: 0 };
   models.set(e.model, m);
   switch (e.event) {
-    case 'load_start': m.state = 'loading'; m.attempts = e.attempt ?? m.attempts + 1; break;
-    case 'load_end': m.loadMs = e.ms; break;
-    case 'load_failed': m.error = e.error; break;
-    case 'retry': m.state = 'retrying'; break;
-    case 'ready': m.state = 'ready'; m.readyAt = at; m.error = undefined; break;
-    case 'failed': m.state = 'failed'; m.error = e.error; break;
-    default: break;
+    case 'load_start':
+      m.state = 'loading';
+      m.attempts = e.attempt ?? m.attempts + 1;
+      break;
+    case 'load_end':
+      m.loadMs = e.ms;
+      break;
+    case 'load_failed':
+      m.error = e.error;
+      break;
+    case 'retry':
+      m.state = 'retrying';
+      break;
+    case 'ready':
+      m.state = 'ready';
+      m.readyAt = at;
+      m.error = undefined;
+      break;
+    case 'failed':
+      m.state = 'failed';
+      m.error = e.error;
+      break;
+    default:
+      break;
   }
 }

@@ -12,7 +12,9 @@ function portIsFree(host: string, port: number): Promise<boolean> {
 }
 
 export async function assertPortsFree(config: Config): Promise<void> {
-  const taken = await Promise.all(config.servers.map(async (s) => ((await portIsFree(s.host, s.port)) ? undefined : s)));
+  const taken = await Promise.all(
+    config.servers.map(async (s) => ((await portIsFree(s.host, s.port)) ? undefined : s)),
+  );
   const first = taken.find((s) => s !== undefined);
   if (first) throw new PortInUseError(first.name, first.host, first.port);
 }

@@ -17,7 +17,10 @@ export type Probe = (url: string) => Promise<number | undefined>;
 export const httpProbe: Probe = async (url) => {
   // got is imported on first use: only foreign servers are polled, so a stack of our own servers never loads it.
   const { got } = await import('got');
-  return got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false }).then((r) => r.statusCode, () => undefined);
+  return got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false }).then(
+    (r) => r.statusCode,
+    () => undefined,
+  );
 };
 
 export interface ReadinessSource extends EventEmitter {

@@ -7,16 +7,31 @@ import { execaNode } from 'execa';
 import type { Config, ServerConfig } from '../config/schema.js';
 import type { ServerMessage } from '../../servers/core/ready-signal.js';
 
-export interface ExitInfo { code: number | null; signal: string | null }
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+}
 
 /** What to run: always a Node script with IPC (our servers, or the guard that runs a foreign command). */
-export interface LaunchSpec { script: string; args: string[]; env: Record<string, string>; cwd: string }
+export interface LaunchSpec {
+  script: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
 
 export type Spawner = (spec: LaunchSpec) => ChildProcess;
 
-export const execaSpawner: Spawner = (spec) => execaNode(spec.script, spec.args, {
-  cwd: spec.cwd, env: spec.env, stdin: 'ignore', buffer: false, reject: false, ipc: true, serialization: 'json',
-}) as unknown as ChildProcess;
+export const execaSpawner: Spawner = (spec) =>
+  execaNode(spec.script, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    ipc: true,
+    serialization: 'json',
+  }) as unknown as ChildProcess;
 
 const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
@@ -24,7 +39,12 @@ const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?: boolean } = {}): LaunchSpec {
   const env = { ...server.env, MODELCTL_SERVER: server.name };
   if (server.kind === 'command') {
-    return { script: distPath('./guard.js'), args: [String(config.grace), '--', ...server.command!], env, cwd: config.dir };
+    return {
+      script: distPath('./guard.js'),
+      args: [String(config.grace), '--', ...server.command!],
+      env,
+      cwd: config.dir,
+    };
   }
   const args = ['--config', config.file, '--server', server.name, ...(opts.warmup ? ['--warmup'] : [])];
   return { script: distPath(`../../servers/${server.kind}/main.js`), args, env, cwd: config.dir };
@@ -41,7 +61,11 @@ export class ServerProcess extends EventEmitter {
   exitInfo?: ExitInfo;
   readonly exited: Promise<ExitInfo>;
 
-  constructor(readonly name: string, spec: LaunchSpec, spawn: Spawner = execaSpawner) {
+  constructor(
+    readonly name: string,
+    spec: LaunchSpec,
+    spawn: Spawner = execaSpawner,
+  ) {
     super();
     this.child = spawn(spec);
     this.exited = new Promise((resolve) => {
@@ -61,7 +85,10 @@ export class ServerProcess extends EventEmitter {
       this.child[stream]?.on('data', (chunk: Buffer) => {
         const parts = (partial + chunk.toString()).split('\n');
         partial = parts.pop()!;
-        for (const line of parts) { this.keep(line); this.emit('line', line, stream); }
+        for (const line of parts) {
+          this.keep(line);
+          this.emit('line', line, stream);
+        }
       });
     }
   }
@@ -93,7 +120,9 @@ export class ServerProcess extends EventEmitter {
     this.stopping ??= (async () => {
       this.child.kill('SIGTERM');
       const timers = [
-        setTimeout(() => { for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL'); }, graceMs),
+        setTimeout(() => {
+          for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL');
+        }, graceMs),
         setTimeout(() => this.child.kill('SIGKILL'), graceMs + (this.extraPids.length > 0 ? 250 : 0)),
       ];
       const info = await this.exited;

@@ -9,7 +9,16 @@ export interface StackState {
   config: string;
   startedAt: string;
   detached: boolean;
-  servers: { name: string; kind: string; host: string; port: number; pids: number[]; state: string; restarts: number; readyAt?: number }[];
+  servers: {
+    name: string;
+    kind: string;
+    host: string;
+    port: number;
+    pids: number[];
+    state: string;
+    restarts: number;
+    readyAt?: number;
+  }[];
 }
 
 const fileOf = (stateDir: string) => join(stateDir, 'state.json');
@@ -29,16 +38,27 @@ export function trackStackState(config: Config, sup: Supervisor, detached: boole
   mkdirSync(config.stateDir, { recursive: true });
   const write = () => {
     const state: StackState = {
-      supervisorPid: process.pid, config: config.file, startedAt, detached,
+      supervisorPid: process.pid,
+      config: config.file,
+      startedAt,
+      detached,
       servers: sup.servers.map((s) => ({
-        name: s.config.name, kind: s.config.kind, host: s.config.host, port: s.config.port,
-        pids: s.proc?.pids ?? [], state: s.state, restarts: s.restarts, readyAt: s.readyAt,
+        name: s.config.name,
+        kind: s.config.kind,
+        host: s.config.host,
+        port: s.config.port,
+        pids: s.proc?.pids ?? [],
+        state: s.state,
+        restarts: s.restarts,
+        readyAt: s.readyAt,
       })),
     };
     writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
     renameSync(`${file}.tmp`, file);
   };
   write();
-  sup.on('event', (e: { type: string }) => { if (e.type === 'state' || e.type === 'spawned') write(); });
+  sup.on('event', (e: { type: string }) => {
+    if (e.type === 'state' || e.type === 'spawned') write();
+  });
   return () => rmSync(file, { force: true });
 }

@@ -2,7 +2,13 @@
 // crashes after ready per policy, and shut everything down on request. Reporters listen to its 'event's.
 import { EventEmitter } from 'node:events';
 import type { Config, ServerConfig } from '../config/schema.js';
-import { BudgetExceededError, InterruptedError, ModelFailedError, ServerExitedError, type ModelctlError } from '../errors.js';
+import {
+  BudgetExceededError,
+  InterruptedError,
+  ModelFailedError,
+  ServerExitedError,
+  type ModelctlError,
+} from '../errors.js';
 import type { ServerMessage } from '../../servers/core/ready-signal.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
 import { restartDelay } from './policies/restart.js';
@@ -38,7 +44,10 @@ export class Supervisor extends EventEmitter {
   private shuttingDown?: Promise<void>;
   private abortReason?: string;
 
-  constructor(private readonly config: Config, private readonly opts: SupervisorOptions) {
+  constructor(
+    private readonly config: Config,
+    private readonly opts: SupervisorOptions,
+  ) {
     super();
     this.servers = config.servers.map((s) => ({ config: s, state: 'pending', restarts: 0, models: new Map() }));
   }
@@ -58,7 +67,11 @@ export class Supervisor extends EventEmitter {
   }
 
   private spawn(s: ManagedServer): ServerProcess {
-    const proc = new ServerProcess(s.config.name, launchSpec(s.config, this.config, { warmup: this.opts.warmup }), this.opts.spawner ?? execaSpawner);
+    const proc = new ServerProcess(
+      s.config.name,
+      launchSpec(s.config, this.config, { warmup: this.opts.warmup }),
+      this.opts.spawner ?? execaSpawner,
+    );
     s.proc = proc;
     proc.on('message', (m: ServerMessage) => {
       if (m.type === 'timing') {
@@ -71,14 +84,23 @@ export class Supervisor extends EventEmitter {
         this.setState(s, 'failed', m.error);
       }
     });
-    proc.on('line', (line: string, stream: 'stdout' | 'stderr') => this.send({ type: 'output', server: s.config.name, stream, line, at: this.now() }));
+    proc.on('line', (line: string, stream: 'stdout' | 'stderr') =>
+      this.send({ type: 'output', server: s.config.name, stream, line, at: this.now() }),
+    );
     this.send({ type: 'spawned', server: s.config.name, pid: proc.pid, at: this.now() });
     return proc;
   }
 
   private waitReady(s: ManagedServer, proc: ServerProcess, timeoutMs: number): Promise<Outcome> {
-    const healthUrl = s.config.kind === 'command' ? `http://${s.config.host}:${s.config.port}${s.config.health}` : undefined;
-    return waitUntilReady(proc, { timeoutMs, signal: this.abort.signal, healthUrl, probe: this.opts.probe, acceptServing: this.opts.wait === 'serving' });
+    const healthUrl =
+      s.config.kind === 'command' ? `http://${s.config.host}:${s.config.port}${s.config.health}` : undefined;
+    return waitUntilReady(proc, {
+      timeoutMs,
+      signal: this.abort.signal,
+      healthUrl,
+      probe: this.opts.probe,
+      acceptServing: this.opts.wait === 'serving',
+    });
   }
 
   /** Brings every server up. Resolves with the summary once all are ready; on the first failure stops all and throws why. */
@@ -112,24 +134,40 @@ export class Supervisor extends EventEmitter {
 
   private explain(s: ManagedServer, o: Exclude<Outcome, { kind: 'ready' }>): ModelctlError {
     switch (o.kind) {
-      case 'exited': return new ServerExitedError(s.config.name, o.exit.code, o.exit.signal, s.proc?.lastLines(8) ?? []);
-      case 'model-failed': return new ModelFailedError(s.config.name, o.error);
-      case 'aborted': return new InterruptedError(this.abortReason ?? 'a signal');
-      case 'deadline': return new BudgetExceededError(this.opts.budgetMs, this.stillLoading());
+      case 'exited':
+        return new ServerExitedError(s.config.name, o.exit.code, o.exit.signal, s.proc?.lastLines(8) ?? []);
+      case 'model-failed':
+        return new ModelFailedError(s.config.name, o.error);
+      case 'aborted':
+        return new InterruptedError(this.abortReason ?? 'a signal');
+      case 'deadline':
+        return new BudgetExceededError(this.opts.budgetMs, this.stillLoading());
     }
   }
 
   private stillLoading(): string[] {
-    return this.servers.filter((s) => s.state !== 'ready').flatMap((s) => {
-      const models = [...s.models.values()].filter((m) => m.state !== 'ready');
-      return models.length > 0 ? models.map((m) => `${s.config.name}/${m.name} (${m.state}, attempt ${m.attempts})`) : [`${s.config.name} (no model reported yet)`];
-    });
+    return this.servers
+      .filter((s) => s.state !== 'ready')
+      .flatMap((s) => {
+        const models = [...s.models.values()].filter((m) => m.state !== 'ready');
+        return models.length > 0
+          ? models.map((m) => `${s.config.name}/${m.name} (${m.state}, attempt ${m.attempts})`)
+          : [`${s.config.name} (no model reported yet)`];
+      });
   }
 
   private summary(): SummaryRow[] {
-    return this.servers.flatMap((s) => (s.models.size === 0
-      ? [{ server: s.config.name, readyAt: s.readyAt }]
-      : [...s.models.values()].map((m) => ({ server: s.config.name, model: m.name, loadMs: m.loadMs, attempts: m.attempts, readyAt: m.readyAt }))));
+    return this.servers.flatMap((s) =>
+      s.models.size === 0
+        ? [{ server: s.config.name, readyAt: s.readyAt }]
+        : [...s.models.values()].map((m) => ({
+            server: s.config.name,
+            model: m.name,
+            loadMs: m.loadMs,
+            attempts: m.attempts,
+            readyAt: m.readyAt,
+          })),
+    );
   }
 
   /** After ready: a server that exits is restarted with backoff per its policy, or marked failed. */
@@ -139,7 +177,11 @@ export class Supervisor extends EventEmitter {
       const reason = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
       const delayMs = restartDelay(s.config.restart, s.restarts + 1);
       if (delayMs === undefined) {
-        this.setState(s, 'failed', `${reason}; restart policy ${s.config.restart.policy}, ${s.restarts} restart(s) used`);
+        this.setState(
+          s,
+          'failed',
+          `${reason}; restart policy ${s.config.restart.policy}, ${s.restarts} restart(s) used`,
+        );
         return;
       }
       s.restarts += 1;
@@ -172,12 +214,14 @@ export class Supervisor extends EventEmitter {
   shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
       this.abort.abort();
-      await Promise.all(this.servers.map(async (s) => {
-        if (s.state === 'stopped') return;
-        if (s.state !== 'stopping') this.setState(s, 'stopping');
-        await s.proc?.stop(this.opts.graceMs);
-        this.setState(s, 'stopped');
-      }));
+      await Promise.all(
+        this.servers.map(async (s) => {
+          if (s.state === 'stopped') return;
+          if (s.state !== 'stopping') this.setState(s, 'stopping');
+          await s.proc?.stop(this.opts.graceMs);
+          this.setState(s, 'stopped');
+        }),
+      );
     })();
     return this.shuttingDown;
   }

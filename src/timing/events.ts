@@ -1,7 +1,23 @@
 // The timing log's one event schema: servers write it, the supervisor and `modelctl logs` read it.
 
-export const MODEL_EVENTS = ['load_start', 'load_end', 'warmup_start', 'warmup_end', 'load_failed', 'retry', 'ready', 'failed'] as const;
-export const SERVER_EVENTS = ['server_start', 'listening', 'runtime_ready', 'server_ready', 'server_failed', 'server_stop'] as const;
+export const MODEL_EVENTS = [
+  'load_start',
+  'load_end',
+  'warmup_start',
+  'warmup_end',
+  'load_failed',
+  'retry',
+  'ready',
+  'failed',
+] as const;
+export const SERVER_EVENTS = [
+  'server_start',
+  'listening',
+  'runtime_ready',
+  'server_ready',
+  'server_failed',
+  'server_stop',
+] as const;
 export type TimingEventName = (typeof MODEL_EVENTS)[number] | (typeof SERVER_EVENTS)[number];
 
 /** One line of the timing log. `ms` is the attempt's duration for load_end/load_failed, the delay for retry, and time since process start otherwise. */
@@ -23,19 +39,33 @@ export function describeEvent(e: TimingEvent): string {
   const ms = e.ms === undefined ? '' : `${Math.round(e.ms)} ms`;
   const attempt = e.attempt === undefined ? '' : ` (attempt ${e.attempt})`;
   switch (e.event) {
-    case 'load_start': return `${e.model} loading${attempt}`;
-    case 'load_end': return `${e.model} loaded in ${ms}${attempt}`;
-    case 'warmup_start': return `${e.model} warming up${attempt}`;
-    case 'warmup_end': return `${e.model} warmed up in ${ms}${attempt}`;
-    case 'load_failed': return `${e.model} failed to load after ${ms}${attempt}: ${e.error}`;
-    case 'retry': return `${e.model} retrying in ${ms}`;
-    case 'ready': return `${e.model} ready in ${ms}${attempt}`;
-    case 'failed': return `${e.model} failed for good after ${e.attempt} attempts: ${e.error}`;
-    case 'server_start': return `${e.server} starting`;
-    case 'listening': return `${e.server} listening at ${e.file} after ${ms}`;
-    case 'runtime_ready': return `${e.server} runtime ready after ${ms}`;
-    case 'server_ready': return `${e.server} ready: cold start ${ms}`;
-    case 'server_failed': return `${e.server} failed: ${e.error}`;
-    case 'server_stop': return `${e.server} stopping`;
+    case 'load_start':
+      return `${e.model} loading${attempt}`;
+    case 'load_end':
+      return `${e.model} loaded in ${ms}${attempt}`;
+    case 'warmup_start':
+      return `${e.model} warming up${attempt}`;
+    case 'warmup_end':
+      return `${e.model} warmed up in ${ms}${attempt}`;
+    case 'load_failed':
+      return `${e.model} failed to load after ${ms}${attempt}: ${e.error}`;
+    case 'retry':
+      return `${e.model} retrying in ${ms}`;
+    case 'ready':
+      return `${e.model} ready in ${ms}${attempt}`;
+    case 'failed':
+      return `${e.model} failed for good after ${e.attempt} attempts: ${e.error}`;
+    case 'server_start':
+      return `${e.server} starting`;
+    case 'listening':
+      return `${e.server} listening at ${e.file} after ${ms}`;
+    case 'runtime_ready':
+      return `${e.server} runtime ready after ${ms}`;
+    case 'server_ready':
+      return `${e.server} ready: cold start ${ms}`;
+    case 'server_failed':
+      return `${e.server} failed: ${e.error}`;
+    case 'server_stop':
+      return `${e.server} stopping`;
   }
 }

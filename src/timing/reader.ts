@@ -6,11 +6,22 @@ import type { TimingEvent } from './events.js';
 export function timingLogFiles(stateDir: string, server?: string): string[] {
   const dir = join(stateDir, 'logs');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.jsonl') && (!server || f === `${server}.jsonl`)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl') && (!server || f === `${server}.jsonl`))
+    .map((f) => join(dir, f));
 }
 
 function parseLines(text: string): TimingEvent[] {
-  return text.split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l) as TimingEvent]; } catch { return []; } });
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as TimingEvent];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Every event of the given files, in time order. */
@@ -19,13 +30,20 @@ export function readTimingEvents(files: string[]): TimingEvent[] {
 }
 
 /** Calls `onEvent` for lines appended after now; returns a stop function. */
-export function followTimingEvents(files: () => string[], onEvent: (e: TimingEvent) => void, intervalMs = 200): () => void {
+export function followTimingEvents(
+  files: () => string[],
+  onEvent: (e: TimingEvent) => void,
+  intervalMs = 200,
+): () => void {
   const offsets = new Map(files().map((f) => [f, statSync(f).size]));
   const timer = setInterval(() => {
     for (const f of files()) {
       const size = statSync(f).size;
       const from = offsets.get(f) ?? 0;
-      if (size <= from) { offsets.set(f, size); continue; }
+      if (size <= from) {
+        offsets.set(f, size);
+        continue;
+      }
       const text = readFileSync(f).subarray(from, size).toString();
       const complete = text.lastIndexOf('\n') + 1;
       offsets.set(f, from + Buffer.byteLength(text.slice(0, complete)));

@@ -5,10 +5,21 @@ import { buildReport, compareWithBaseline, stats } from '../../src/coldstart/rep
 import { junitXml } from '../../src/report/junit.js';
 
 const run = (llmReady: number, chatLoad: number, ocrReady = 500): RunResult => ({
-  ok: true, coldStartMs: Math.max(llmReady, ocrReady),
+  ok: true,
+  coldStartMs: Math.max(llmReady, ocrReady),
   servers: [
-    { name: 'llm', readyMs: llmReady, state: 'ready', models: [{ name: 'chat', loadMs: chatLoad, attempts: 1, state: 'ready', readyMs: llmReady }] },
-    { name: 'ocr', readyMs: ocrReady, state: 'ready', models: [{ name: 'eng', loadMs: 400, attempts: 1, state: 'ready', readyMs: ocrReady }] },
+    {
+      name: 'llm',
+      readyMs: llmReady,
+      state: 'ready',
+      models: [{ name: 'chat', loadMs: chatLoad, attempts: 1, state: 'ready', readyMs: llmReady }],
+    },
+    {
+      name: 'ocr',
+      readyMs: ocrReady,
+      state: 'ready',
+      models: [{ name: 'eng', loadMs: 400, attempts: 1, state: 'ready', readyMs: ocrReady }],
+    },
   ],
 });
 
@@ -22,8 +33,18 @@ describe('cold-start report', () => {
   it('passes on the median of the runs and names the critical path', () => {
     const r = buildReport([run(1000, 100), run(3000, 300), run(1200, 120)], 2000);
     expect(r).toMatchObject({ passed: true, coldStartMs: 1200, runs: 3, statistic: 'median', budgetMs: 2000 });
-    expect(r.servers[0]).toMatchObject({ name: 'llm', readyMs: 1200, readyStats: { min: 1000, median: 1200, max: 3000 } });
-    expect(r.servers[0]!.models[0]).toMatchObject({ name: 'chat', loadMs: 120, attempts: 1, state: 'ready', share: 0.1 });
+    expect(r.servers[0]).toMatchObject({
+      name: 'llm',
+      readyMs: 1200,
+      readyStats: { min: 1000, median: 1200, max: 3000 },
+    });
+    expect(r.servers[0]!.models[0]).toMatchObject({
+      name: 'chat',
+      loadMs: 120,
+      attempts: 1,
+      state: 'ready',
+      share: 0.1,
+    });
     expect(r.criticalPath).toEqual({ server: 'llm', readyMs: 1200, model: 'chat', modelReadyMs: 1200 });
   });
 
@@ -34,21 +55,35 @@ describe('cold-start report', () => {
   });
 
   it('fails with the reason of a failed run', () => {
-    const bad: RunResult = { ok: false, reason: 'server llm: chat: wrong magic', servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }] };
-    expect(buildReport([bad], 2000)).toMatchObject({ passed: false, reason: 'server llm: chat: wrong magic', coldStartMs: null });
+    const bad: RunResult = {
+      ok: false,
+      reason: 'server llm: chat: wrong magic',
+      servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }],
+    };
+    expect(buildReport([bad], 2000)).toMatchObject({
+      passed: false,
+      reason: 'server llm: chat: wrong magic',
+      coldStartMs: null,
+    });
   });
 
   it('flags models slower than the baseline by more than the threshold', () => {
     const before = buildReport([run(1000, 100)], 5000);
     const after = buildReport([run(1000, 200)], 5000);
-    expect(compareWithBaseline(after, before, 0.2)).toEqual([{ server: 'llm', model: 'chat', baselineMs: 100, loadMs: 200, ratio: 2 }]);
+    expect(compareWithBaseline(after, before, 0.2)).toEqual([
+      { server: 'llm', model: 'chat', baselineMs: 100, loadMs: 200, ratio: 2 },
+    ]);
     expect(compareWithBaseline(buildReport([run(1000, 110)], 5000), before, 0.2)).toEqual([]);
   });
 });
 
 describe('JUnit output', () => {
   it('is valid XML with one testcase per server and per model, failures carrying the reason', () => {
-    const bad: RunResult = { ok: false, reason: 'server llm: "chat" <broken> & gone', servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }] };
+    const bad: RunResult = {
+      ok: false,
+      reason: 'server llm: "chat" <broken> & gone',
+      servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }],
+    };
     const xml = junitXml(buildReport([bad], 2000));
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);

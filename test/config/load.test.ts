@@ -33,8 +33,18 @@ describe('config', () => {
     expect(llm.models.map((m) => m.name)).toEqual(['chat', 'code', 'summarize']);
     expect(llm.models[0]!.file).toMatch(/\/models\/demo-chat\.gguf$/);
     const asrOcr = config.servers.find((s) => s.name === 'asr-ocr')!;
-    expect(asrOcr).toMatchObject({ kind: 'asr-ocr', concurrency: 2, retries: 1, retryDelay: 500, warmup: false, bodyLimit: 25_000_000 });
-    expect(asrOcr.models.map((m) => [m.name, m.type])).toEqual([['speech', 'asr'], ['ocr', 'ocr']]);
+    expect(asrOcr).toMatchObject({
+      kind: 'asr-ocr',
+      concurrency: 2,
+      retries: 1,
+      retryDelay: 500,
+      warmup: false,
+      bodyLimit: 25_000_000,
+    });
+    expect(asrOcr.models.map((m) => [m.name, m.type])).toEqual([
+      ['speech', 'asr'],
+      ['ocr', 'ocr'],
+    ]);
   });
 
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
@@ -55,13 +65,19 @@ describe('config', () => {
   });
 
   it('accepts 500ms, 0.5s and 2m as durations', () => {
-    for (const [text, ms] of [['500ms', 500], ['0.5s', 500], ['2m', 120_000]] as const) {
+    for (const [text, ms] of [
+      ['500ms', 500],
+      ['0.5s', 500],
+      ['2m', 120_000],
+    ] as const) {
       expect(parseConfig(good.replace('90s', text), 'models.yaml', {}).budget).toBe(ms);
     }
   });
 
   it('names the key path and the value of a bad duration', () => {
-    expect(problemsOf(good.replace('90s', '12'))).toEqual(['models.yaml:2: budget: expected a duration such as 500ms, 0.5s or 2m, got 12']);
+    expect(problemsOf(good.replace('90s', '12'))).toEqual([
+      'models.yaml:2: budget: expected a duration such as 500ms, 0.5s or 2m, got 12',
+    ]);
   });
 
   it('suggests the nearest key for a typo', () => {
@@ -70,7 +86,9 @@ describe('config', () => {
   });
 
   it('reports every problem, not just the first, in file order', () => {
-    const bad = good.replace('port: 8081', 'port: "abc"\n    retryDelay: soon').replace('path: models/chat.gguf', 'path: 42');
+    const bad = good
+      .replace('port: 8081', 'port: "abc"\n    retryDelay: soon')
+      .replace('path: models/chat.gguf', 'path: 42');
     const problems = problemsOf(bad);
     expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('servers.llm.port: expected number, got "abc"');
@@ -86,22 +104,47 @@ describe('config', () => {
 
   it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
     const foreign = `servers:\n  ext:\n    command: [llama-server, --port, "9000"]\n    port: 9000\n    health: /health\n`;
-    expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({ name: 'ext', kind: 'command', command: ['llama-server', '--port', '9000'], models: [] });
-    expect(problemsOf(foreign.replace('    command: [llama-server, --port, "9000"]\n', ''))).toEqual([expect.stringContaining('servers.ext.kind: is required')]);
-    expect(problemsOf(good.replace('    models:\n      - name: chat\n        path: models/chat.gguf\n        source: demo:llama\n', '    models: []\n'))).toEqual([expect.stringContaining('servers.llm.models: expected at least one model')]);
+    expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({
+      name: 'ext',
+      kind: 'command',
+      command: ['llama-server', '--port', '9000'],
+      models: [],
+    });
+    expect(problemsOf(foreign.replace('    command: [llama-server, --port, "9000"]\n', ''))).toEqual([
+      expect.stringContaining('servers.ext.kind: is required'),
+    ]);
+    expect(
+      problemsOf(
+        good.replace(
+          '    models:\n      - name: chat\n        path: models/chat.gguf\n        source: demo:llama\n',
+          '    models: []\n',
+        ),
+      ),
+    ).toEqual([expect.stringContaining('servers.llm.models: expected at least one model')]);
   });
 
   it('rejects duplicate model names and a port used twice', () => {
     const twice = `${good}      - name: chat\n        path: b.gguf\n  other:\n    kind: llm\n    port: 8081\n    models:\n      - name: x\n        path: x.gguf\n`;
     const problems = problemsOf(twice);
-    expect(problems).toContainEqual(expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'));
-    expect(problems).toContainEqual(expect.stringContaining('servers.other.port: 127.0.0.1:8081 is already used by server "llm"'));
+    expect(problems).toContainEqual(
+      expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'),
+    );
+    expect(problems).toContainEqual(
+      expect.stringContaining('servers.other.port: 127.0.0.1:8081 is already used by server "llm"'),
+    );
   });
 
   it('substitutes ${ENV} and ${ENV:-default}, and names an unset variable', () => {
-    const text = good.replace('port: 8081', 'port: 8081\n    host: ${HOST:-0.0.0.0}').replace('models/chat.gguf', '${MODELS}/chat.gguf');
-    expect(parseConfig(text, '/m.yaml', { MODELS: '/data' }).servers[0]).toMatchObject({ host: '0.0.0.0', models: [{ file: '/data/chat.gguf' }] });
-    expect(problemsOf(text)).toEqual([expect.stringContaining('servers.llm.models[0].path: environment variable MODELS is not set')]);
+    const text = good
+      .replace('port: 8081', 'port: 8081\n    host: ${HOST:-0.0.0.0}')
+      .replace('models/chat.gguf', '${MODELS}/chat.gguf');
+    expect(parseConfig(text, '/m.yaml', { MODELS: '/data' }).servers[0]).toMatchObject({
+      host: '0.0.0.0',
+      models: [{ file: '/data/chat.gguf' }],
+    });
+    expect(problemsOf(text)).toEqual([
+      expect.stringContaining('servers.llm.models[0].path: environment variable MODELS is not set'),
+    ]);
   });
 
   it('gives the line and column of a YAML syntax error', () => {
@@ -109,6 +152,8 @@ describe('config', () => {
   });
 
   it('names a config file that does not exist', () => {
-    expect(() => loadConfig('/nonexistent/models.yaml')).toThrow('/nonexistent/models.yaml: cannot read the config (no such file)');
+    expect(() => loadConfig('/nonexistent/models.yaml')).toThrow(
+      '/nonexistent/models.yaml: cannot read the config (no such file)',
+    );
   });
 });

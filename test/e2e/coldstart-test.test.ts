@@ -13,35 +13,79 @@ const stack = (name: string, llmModels: string) => realStack(dir, name, llmModel
 
 /** No process of this config is left: our servers carry the config path in their arguments. */
 async function processesOf(config: string): Promise<string> {
-  return (await execa('pgrep', ['-af', config], { reject: false })).stdout.split('\n').filter((l) => l && !l.includes('pgrep')).join('\n');
+  return (await execa('pgrep', ['-af', config], { reject: false })).stdout
+    .split('\n')
+    .filter((l) => l && !l.includes('pgrep'))
+    .join('\n');
 }
 
-const twoModels = '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }';
+const twoModels =
+  '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }';
 
 describe('modelctl coldstart-test', () => {
   it('passes on the demo stack, with a JSON report and a JUnit file CI can read', async () => {
     const config = await stack('pass', twoModels);
     const junit = join(dir, 'report.xml');
     const reportFile = join(dir, 'report.json');
-    const r = await modelctl(['coldstart-test', '-c', config, '--json', '--junit', junit, '--report', reportFile, '--runs', '2']).child;
+    const r = await modelctl([
+      'coldstart-test',
+      '-c',
+      config,
+      '--json',
+      '--junit',
+      junit,
+      '--report',
+      reportFile,
+      '--runs',
+      '2',
+    ]).child;
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(String(r.stdout));
     expect(report).toMatchObject({ passed: true, budgetMs: 120_000, runs: 2, statistic: 'median', regressions: [] });
     expect(report.coldStartMs).toBeGreaterThan(0);
-    expect(report.servers.map((s: { name: string; models: { name: string; state: string; attempts: number }[] }) => [s.name, s.models.map((m) => [m.name, m.state, m.attempts])])).toEqual([
-      ['llm', [['chat', 'ready', 1], ['code', 'ready', 1]]], ['asr-ocr', [['speech', 'ready', 1], ['ocr', 'ready', 1]]],
+    expect(
+      report.servers.map((s: { name: string; models: { name: string; state: string; attempts: number }[] }) => [
+        s.name,
+        s.models.map((m) => [m.name, m.state, m.attempts]),
+      ]),
+    ).toEqual([
+      [
+        'llm',
+        [
+          ['chat', 'ready', 1],
+          ['code', 'ready', 1],
+        ],
+      ],
+      [
+        'asr-ocr',
+        [
+          ['speech', 'ready', 1],
+          ['ocr', 'ready', 1],
+        ],
+      ],
     ]);
     expect(report.criticalPath.server).toMatch(/^(llm|asr-ocr)$/);
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
     const xml = readFileSync(junit, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const cases = new XMLParser({ ignoreAttributes: false }).parse(xml).testsuites.testsuite.testcase as { '@_name': string; failure?: unknown }[];
-    expect(cases.map((c) => c['@_name'])).toEqual(['server llm ready within 120000 ms', 'model chat loaded', 'model code loaded', 'server asr-ocr ready within 120000 ms', 'model speech loaded', 'model ocr loaded']);
+    const cases = new XMLParser({ ignoreAttributes: false }).parse(xml).testsuites.testsuite.testcase as {
+      '@_name': string;
+      failure?: unknown;
+    }[];
+    expect(cases.map((c) => c['@_name'])).toEqual([
+      'server llm ready within 120000 ms',
+      'model chat loaded',
+      'model code loaded',
+      'server asr-ocr ready within 120000 ms',
+      'model speech loaded',
+      'model ocr loaded',
+    ]);
     expect(cases.every((c) => c.failure === undefined)).toBe(true);
     expect(await processesOf(config)).toBe('');
 
     // A second run compares with the report already at --report.
-    const again = await modelctl(['coldstart-test', '-c', config, '--report', reportFile, '--threshold', '1000%']).child;
+    const again = await modelctl(['coldstart-test', '-c', config, '--report', reportFile, '--threshold', '1000%'])
+      .child;
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toMatch(/PASS: cold start .* within the budget of 120 s/);
   });
@@ -59,13 +103,19 @@ describe('modelctl coldstart-test', () => {
 
   it('fails with exit 1 and the reason when a model is corrupt', async () => {
     writeFileSync(join(dir, 'models', 'corrupt.gguf'), Buffer.alloc(1000, 7));
-    const config = await stack('corrupt', '      - { name: chat, path: models/chat.gguf }\n      - { name: corrupt, path: models/corrupt.gguf }');
+    const config = await stack(
+      'corrupt',
+      '      - { name: chat, path: models/chat.gguf }\n      - { name: corrupt, path: models/corrupt.gguf }',
+    );
     const r = await modelctl(['coldstart-test', '-c', config, '--json']).child;
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(String(r.stdout));
     expect(report.passed).toBe(false);
     expect(report.reason).toMatch(/server llm: corrupt: .*corrupt\.gguf: not a GGUF file \(wrong magic bytes\)/);
-    expect(report.servers[0].models.find((m: { name: string }) => m.name === 'corrupt')).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(report.servers[0].models.find((m: { name: string }) => m.name === 'corrupt')).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+    });
     expect(await processesOf(config)).toBe('');
   });
 

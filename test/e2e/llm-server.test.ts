@@ -20,7 +20,8 @@ ${models.map((m) => `      - { name: ${m}, path: ${m}.gguf }`).join('\n')}
 `;
 
 beforeAll(async () => {
-  for (const name of ['chat', 'code', 'summarize']) await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 1_000_000, seed: name });
+  for (const name of ['chat', 'code', 'summarize'])
+    await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 1_000_000, seed: name });
   writeFileSync(join(dir, 'empty.gguf'), '');
   writeFileSync(join(dir, 'magic.gguf'), 'GGML this is not a gguf file');
   copyFileSync(join(dir, 'chat.gguf'), join(dir, 'truncated.gguf'));
@@ -41,7 +42,11 @@ describe('LLM server with good models', () => {
     const port = await freePort();
     server = startServer('llm', config(port, ['chat', 'code', 'summarize']), dir, port);
     first = await until(() => health(server), server);
-    whileLoading = await fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', prompt: 'hi' }) });
+    whileLoading = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', prompt: 'hi' }),
+    });
     await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
@@ -60,7 +65,11 @@ describe('LLM server with good models', () => {
     const { code, body } = await health(server);
     expect(code).toBe(200);
     expect(body.status).toBe('ok');
-    expect(body.models.map((m) => [m.name, m.state, m.attempts])).toEqual([['chat', 'ready', 1], ['code', 'ready', 1], ['summarize', 'ready', 1]]);
+    expect(body.models.map((m) => [m.name, m.state, m.attempts])).toEqual([
+      ['chat', 'ready', 1],
+      ['code', 'ready', 1],
+      ['summarize', 'ready', 1],
+    ]);
     expect(body.models.every((m) => typeof m.loadMs === 'number' && m.loadMs > 0)).toBe(true);
     expect((await fetch(`${server.url}/v1/models/code/ready`)).status).toBe(200);
   });
@@ -74,9 +83,18 @@ describe('LLM server with good models', () => {
   });
 
   it('serves chat completions, plain and streamed', async () => {
-    const r = await client.chat.completions.create({ model: 'code', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 });
+    const r = await client.chat.completions.create({
+      model: 'code',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 4,
+    });
     expect(r.choices[0]!.message.role).toBe('assistant');
-    const stream = await client.chat.completions.create({ model: 'code', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'code',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 4,
+      stream: true,
+    });
     const chunks: string[] = [];
     let finish: string | null = null;
     for await (const chunk of stream) {
@@ -90,7 +108,10 @@ describe('LLM server with good models', () => {
 
   it('keeps concurrent requests apart: each gets what it gets alone', async () => {
     const prompts = ['alpha', 'the model is', 'cold start fast', 'zzz'];
-    const ask = (prompt: string) => client.completions.create({ model: 'summarize', prompt, max_tokens: 12, temperature: 0 }).then((r) => r.choices[0]!.text);
+    const ask = (prompt: string) =>
+      client.completions
+        .create({ model: 'summarize', prompt, max_tokens: 12, temperature: 0 })
+        .then((r) => r.choices[0]!.text);
     const alone: string[] = [];
     for (const p of prompts) alone.push(await ask(p));
     expect(new Set(alone).size).toBeGreaterThan(1);
@@ -98,22 +119,31 @@ describe('LLM server with good models', () => {
   });
 
   it('rejects bad requests with 4xx and a message, and stays up', async () => {
-    const post = (body: string) => fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const malformed = await post('{"model": "chat", "prompt":');
     expect(malformed.status).toBe(400);
     const badField = await post(JSON.stringify({ model: 'chat', prompt: 'x', max_tokens: -1 }));
     expect(badField.status).toBe(400);
-    expect((await badField.json() as { error: { message: string } }).error.message).toMatch(/^max_tokens:/);
+    expect(((await badField.json()) as { error: { message: string } }).error.message).toMatch(/^max_tokens:/);
     expect((await post(JSON.stringify({ model: 'nope', prompt: 'x' }))).status).toBe(404);
     expect((await post(JSON.stringify({ model: 'chat', prompt: 'x'.repeat(70_000) }))).status).toBe(413);
     expect((await health(server)).code).toBe(200);
   });
 
   it('writes every load event to the timing log', () => {
-    const lines = readFileSync(join(dir, '.modelctl/logs/llm.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, '.modelctl/logs/llm.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const chat = lines.filter((e) => e.model === 'chat').map((e) => e.event);
     expect(chat).toEqual(expect.arrayContaining(['load_start', 'load_end', 'ready']));
-    expect(lines.find((e) => e.event === 'load_end')).toMatchObject({ server: 'llm', attempt: 1, ts: expect.any(String), ms: expect.any(Number) });
+    expect(lines.find((e) => e.event === 'load_end')).toMatchObject({
+      server: 'llm',
+      attempt: 1,
+      ts: expect.any(String),
+      ms: expect.any(Number),
+    });
     expect(server.output()).toMatch(/chat ready in \d+ ms \(attempt 1\)/);
   });
 });
@@ -125,14 +155,22 @@ describe('LLM server with corrupt models', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = startServer('llm', config(port, ['chat', ...bad]), dir, port);
-    await until(async () => ((await health(server)).body.status === 'failed' && (await health(server)).body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? true : undefined), server);
+    await until(
+      async () =>
+        (await health(server)).body.status === 'failed' &&
+        (await health(server)).body.models.every((m) => ['ready', 'failed'].includes(m.state))
+          ? true
+          : undefined,
+      server,
+    );
   });
 
   it('fails each corrupt model after its retry, naming the file and the reason', async () => {
     const { code, body } = await health(server);
     expect(code).toBe(503);
     const by = Object.fromEntries(body.models.map((m) => [m.name, m]));
-    for (const name of bad) expect(by[name]).toMatchObject({ state: 'failed', attempts: 2, error: expect.stringContaining(`${name}.gguf`) });
+    for (const name of bad)
+      expect(by[name]).toMatchObject({ state: 'failed', attempts: 2, error: expect.stringContaining(`${name}.gguf`) });
     expect(by.empty!.error).toContain('file is empty');
     expect(by.magic!.error).toContain('wrong magic');
     expect(by.truncated!.error).toContain('truncated');
@@ -147,7 +185,11 @@ describe('LLM server with corrupt models', () => {
   });
 
   it('answers a request for a failed model with 503 and the reason', async () => {
-    const res = await fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'magic', prompt: 'x' }) });
+    const res = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'magic', prompt: 'x' }),
+    });
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('wrong magic');
   });

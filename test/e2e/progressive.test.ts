@@ -10,19 +10,25 @@ import { health, startServer, until } from '../helpers/server.js';
 const dir = tempDir();
 
 beforeAll(async () => {
-  for (const name of ['fast', 'other']) await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
+  for (const name of ['fast', 'other'])
+    await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
   writeFileSync(join(dir, 'corrupt.gguf'), 'not a model');
 });
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** One request on a fresh TCP connection (no keep-alive), like a new client. */
 function freshConnection(url: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -39,7 +45,9 @@ describe('serving before everything is loaded', () => {
   it('up --wait serving returns while a later-priority model still loads, and the ready model serves meanwhile', async () => {
     const port = await freePort();
     const config = join(dir, 'progressive.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 servers:
   llm:
     kind: llm
@@ -48,13 +56,14 @@ servers:
     models:
       - { name: fast, path: fast.gguf, priority: 0 }
       - { name: late, path: late.gguf, priority: 1 }
-`);
+`,
+    );
     const run = modelctl(['up', '-c', config, '--wait', 'serving', '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 60_000);
     const url = `http://127.0.0.1:${port}`;
     const strict = await fetch(`${url}/health`);
     expect(strict.status).toBe(503);
-    expect((await strict.json() as { status: string }).status).toBe('serving');
+    expect(((await strict.json()) as { status: string }).status).toBe('serving');
     expect((await fetch(`${url}/health?ready=any`)).status).toBe(200);
     expect((await post(`${url}/v1/completions`, { model: 'fast', prompt: 'hi', max_tokens: 3 })).status).toBe(200);
     const waiting = await post(`${url}/v1/completions`, { model: 'late', prompt: 'hi' });
@@ -70,27 +79,50 @@ servers:
 
   it('keeps a server ok when a model that is not required fails, and reports the failure', async () => {
     const port = await freePort();
-    const server = startServer('llm', `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    retryDelay: 100ms\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: extra, path: corrupt.gguf, required: false }\n`, dir, port);
-    const h = await until(async () => { const r = await health(server); return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined; }, server);
+    const server = startServer(
+      'llm',
+      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    retryDelay: 100ms\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: extra, path: corrupt.gguf, required: false }\n`,
+      dir,
+      port,
+    );
+    const h = await until(async () => {
+      const r = await health(server);
+      return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined;
+    }, server);
     expect(h.code).toBe(200);
     expect(h.body.status).toBe('ok');
-    expect(h.body.models[1]).toMatchObject({ name: 'extra', state: 'failed', attempts: 2, error: expect.stringContaining('corrupt.gguf') });
+    expect(h.body.models[1]).toMatchObject({
+      name: 'extra',
+      state: 'failed',
+      attempts: 2,
+      error: expect.stringContaining('corrupt.gguf'),
+    });
   });
 });
 
 describe('warm-up once, and metrics', () => {
   it('warms each model once at load, never again for new connections, and again only when forced', async () => {
     const port = await freePort();
-    const server = startServer('llm', `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    warmup: true\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: other, path: other.gguf, warmup: false }\n`, dir, port);
+    const server = startServer(
+      'llm',
+      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    warmup: true\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: other, path: other.gguf, warmup: false }\n`,
+      dir,
+      port,
+    );
     await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
-    for (let i = 0; i < 12; i++) expect(await freshConnection(`${server.url}/v1/completions`, { model: 'fast', prompt: `hi ${i}`, max_tokens: 2 })).toBe(200);
+    for (let i = 0; i < 12; i++)
+      expect(
+        await freshConnection(`${server.url}/v1/completions`, { model: 'fast', prompt: `hi ${i}`, max_tokens: 2 }),
+      ).toBe(200);
     const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
     let text = await metrics();
     expect(sample(text, 'warmup_operations_total', { model: 'fast' })).toBe(1);
     expect(sample(text, 'warmup_operations_total', { model: 'other' })).toBe(0);
     expect(sample(text, 'warmup_duration_seconds', { model: 'fast' })).toBeGreaterThan(0);
 
-    const again = await (await fetch(`${server.url}/admin/warmup?model=fast`, { method: 'POST' })).json() as { models: { skipped: boolean }[] };
+    const again = (await (await fetch(`${server.url}/admin/warmup?model=fast`, { method: 'POST' })).json()) as {
+      models: { skipped: boolean }[];
+    };
     expect(again.models[0]!.skipped).toBe(true);
     await fetch(`${server.url}/admin/warmup?model=fast&force=true`, { method: 'POST' });
     text = await metrics();
@@ -103,15 +135,30 @@ describe('warm-up once, and metrics', () => {
 
   it('exposes the load, state, request and cold-start metrics as valid Prometheus text', async () => {
     const port = await freePort();
-    const server = startServer('llm', `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models:\n      - { name: fast, path: fast.gguf }\n`, dir, port);
+    const server = startServer(
+      'llm',
+      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models:\n      - { name: fast, path: fast.gguf }\n`,
+      dir,
+      port,
+    );
     await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
     await post(`${server.url}/v1/completions`, { model: 'fast', prompt: 'hi', max_tokens: 2 });
     const res = await fetch(`${server.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    const sampleLine = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/;
+    const sampleLine =
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/;
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(sampleLine);
-    for (const name of ['model_load_duration_seconds', 'model_load_attempts_total', 'model_state', 'warmup_operations_total', 'warmup_skipped_total', 'warmup_duration_seconds', 'request_duration_seconds', 'cold_start_seconds']) {
+    for (const name of [
+      'model_load_duration_seconds',
+      'model_load_attempts_total',
+      'model_state',
+      'warmup_operations_total',
+      'warmup_skipped_total',
+      'warmup_duration_seconds',
+      'request_duration_seconds',
+      'cold_start_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(sample(text, 'model_state', { model: 'fast', state: 'ready' })).toBe(1);

@@ -11,15 +11,27 @@ const stack = (name: string, llmModels: string) => realStack(dir, name, llmModel
 
 describe('modelctl up with the real servers', () => {
   it('pulls the demo models, brings both servers to ready with a summary, and Ctrl-C leaves no process', async () => {
-    const config = await stack('real', '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }');
+    const config = await stack(
+      'real',
+      '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }',
+    );
     const run = modelctl(['up', '-c', config, '--json']);
     const r = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(r).toMatchObject({ ok: true });
-    expect((r.summary as { server: string; model: string; attempts: number }[]).map((s) => [s.server, s.model, s.attempts])).toEqual([
-      ['llm', 'chat', 1], ['llm', 'code', 1], ['asr-ocr', 'speech', 1], ['asr-ocr', 'ocr', 1],
+    expect(
+      (r.summary as { server: string; model: string; attempts: number }[]).map((s) => [s.server, s.model, s.attempts]),
+    ).toEqual([
+      ['llm', 'chat', 1],
+      ['llm', 'code', 1],
+      ['asr-ocr', 'speech', 1],
+      ['asr-ocr', 'ocr', 1],
     ]);
-    expect(run.events.filter((e) => e.type === 'note').map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringMatching(/chat {2}models\/chat\.gguf {2}made/)]));
-    expect(run.events.some((e) => e.type === 'timing' && (e.event as { event: string }).event === 'load_end')).toBe(true);
+    expect(run.events.filter((e) => e.type === 'note').map((e) => e.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/chat {2}models\/chat\.gguf {2}made/)]),
+    );
+    expect(run.events.some((e) => e.type === 'timing' && (e.event as { event: string }).event === 'load_end')).toBe(
+      true,
+    );
     const pids = spawnedPids(run.events);
     run.child.kill('SIGINT');
     expect((await run.child).exitCode).toBe(0);
@@ -28,7 +40,10 @@ describe('modelctl up with the real servers', () => {
 
   it('fails with the model file and reason when a model is corrupt, stopping the other server', async () => {
     writeFileSync(join(dir, 'models', 'broken.gguf'), 'GGUF but not really');
-    const config = await stack('broken', '      - { name: chat, path: models/chat.gguf }\n      - { name: broken, path: models/broken.gguf }');
+    const config = await stack(
+      'broken',
+      '      - { name: chat, path: models/chat.gguf }\n      - { name: broken, path: models/broken.gguf }',
+    );
     const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
     const r = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(r).toMatchObject({ ok: false, exitCode: 1 });

@@ -12,8 +12,12 @@ async function fakeStack(name: string, servers: Record<string, string[]>, extra 
   const lines = [`grace: 500ms`, extra, 'servers:'];
   for (const [server, flags] of Object.entries(servers)) {
     const port = await freePort();
-    lines.push(`  ${server}:`, `    port: ${port}`, `    command: ${JSON.stringify(['node', FAKE_SERVER, '--port', String(port), ...flags])}`,
-      '    restart: { policy: on-failure, max: 2, backoff: 200ms }');
+    lines.push(
+      `  ${server}:`,
+      `    port: ${port}`,
+      `    command: ${JSON.stringify(['node', FAKE_SERVER, '--port', String(port), ...flags])}`,
+      '    restart: { policy: on-failure, max: 2, backoff: 200ms }',
+    );
   }
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, lines.join('\n'));
@@ -22,7 +26,9 @@ async function fakeStack(name: string, servers: Record<string, string[]>, extra 
 
 /** Every pid the run started: the guards (spawned events) and the fake servers (which print theirs). */
 function pidsOf(run: UpRun): number[] {
-  const printed = run.events.filter((e) => e.type === 'output' && /fake-server: pid \d+/.test(String(e.line))).map((e) => Number(/pid (\d+)/.exec(String(e.line))![1]));
+  const printed = run.events
+    .filter((e) => e.type === 'output' && /fake-server: pid \d+/.test(String(e.line)))
+    .map((e) => Number(/pid (\d+)/.exec(String(e.line))![1]));
   return [...spawnedPids(run.events), ...printed];
 }
 
@@ -30,7 +36,13 @@ const result = (run: UpRun) => run.waitFor((e) => e.type === 'result');
 
 describe('modelctl up with fake servers', () => {
   it('starts all servers at once, reports each ready, prints the summary, and stops cleanly on SIGINT', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('ok', { a: ['--ready-after', '300'], b: ['--ready-after', '600'] }), '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('ok', { a: ['--ready-after', '300'], b: ['--ready-after', '600'] }),
+      '--json',
+      '--no-pull',
+    ]);
     const r = await result(run);
     expect(r).toMatchObject({ ok: true, budgetMs: 120_000, summary: [{ server: 'a' }, { server: 'b' }] });
     const spawned = run.events.filter((e) => e.type === 'spawned').map((e) => e.at as number);
@@ -47,7 +59,13 @@ describe('modelctl up with fake servers', () => {
   });
 
   it('fails fast when a server exits before ready: exit 1, its exit code and last lines, the others stopped', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('early', { good: ['--ready-after', '5000'], bad: ['--exit-early', '3'] }), '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('early', { good: ['--ready-after', '5000'], bad: ['--exit-early', '3'] }),
+      '--json',
+      '--no-pull',
+    ]);
     const r = await result(run);
     expect(r).toMatchObject({ ok: false, exitCode: 1 });
     expect(r.error).toMatch(/server bad exited before it was ready \(exit code 3\)/);
@@ -57,7 +75,15 @@ describe('modelctl up with fake servers', () => {
   });
 
   it('exits 3 when the budget runs out, naming what was still loading', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('slow', { quick: [], stuck: ['--never-ready'] }), '--budget', '1s', '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('slow', { quick: [], stuck: ['--never-ready'] }),
+      '--budget',
+      '1s',
+      '--json',
+      '--no-pull',
+    ]);
     const r = await result(run);
     expect(r).toMatchObject({ ok: false, exitCode: 3 });
     expect(r.error).toMatch(/cold-start budget of 1000 ms exceeded; still loading: stuck/);
@@ -82,7 +108,13 @@ describe('modelctl up with fake servers', () => {
   });
 
   it('stops every server on Ctrl-C during loading and exits 130', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('interrupt', { a: ['--ready-after', '20000'] }), '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('interrupt', { a: ['--ready-after', '20000'] }),
+      '--json',
+      '--no-pull',
+    ]);
     await run.waitFor((e) => e.type === 'output' && String(e.line).includes('fake-server: pid'));
     run.child.kill('SIGINT');
     expect((await run.child).exitCode).toBe(130);
@@ -90,7 +122,13 @@ describe('modelctl up with fake servers', () => {
   });
 
   it('leaves no process behind when modelctl itself is killed with SIGKILL', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('sigkill', { a: [], b: ['--ignore-sigterm'] }), '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('sigkill', { a: [], b: ['--ignore-sigterm'] }),
+      '--json',
+      '--no-pull',
+    ]);
     await result(run);
     const pids = pidsOf(run);
     expect(pids).toHaveLength(4);
@@ -110,11 +148,19 @@ describe('modelctl up with fake servers', () => {
   });
 
   it('restarts a server that crashes after ready, with backoff, and gives up after the maximum', async () => {
-    const run = modelctl(['up', '-c', await fakeStack('crash', { a: ['--crash-after', '200'] }), '--json', '--no-pull']);
+    const run = modelctl([
+      'up',
+      '-c',
+      await fakeStack('crash', { a: ['--crash-after', '200'] }),
+      '--json',
+      '--no-pull',
+    ]);
     await result(run);
     const restarts = await Promise.all([1, 2].map((n) => run.waitFor((e) => e.type === 'restart' && e.attempt === n)));
     expect(restarts.map((e) => e.delayMs)).toEqual([200, 400]);
-    await run.waitFor((e) => e.type === 'state' && e.state === 'failed' && String(e.detail).includes('2 restart(s) used'));
+    await run.waitFor(
+      (e) => e.type === 'state' && e.state === 'failed' && String(e.detail).includes('2 restart(s) used'),
+    );
     expect(run.events.filter((e) => e.type === 'state' && e.server === 'a' && e.state === 'ready')).toHaveLength(3);
     run.child.kill('SIGINT');
     await run.child;
@@ -128,7 +174,11 @@ describe('modelctl up -d, status, down', () => {
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toMatch(/cold start \d+ ms/);
     const status = await modelctl(['status', '-c', config, '--json']).child;
-    const s = JSON.parse(status.stdout) as { running: boolean; supervisorPid: number; servers: { name: string; state: string; pids: number[] }[] };
+    const s = JSON.parse(status.stdout) as {
+      running: boolean;
+      supervisorPid: number;
+      servers: { name: string; state: string; pids: number[] }[];
+    };
     expect(s).toMatchObject({ running: true, servers: [{ name: 'a', state: 'ready' }] });
     const down = await modelctl(['down', '-c', config]).child;
     expect(down.exitCode).toBe(0);

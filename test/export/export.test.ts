@@ -15,7 +15,11 @@ const GOLDEN = new URL('../golden/export/', import.meta.url).pathname;
 const ROOT = process.cwd();
 const config = loadConfig('models.yaml');
 /** Output from the default models.yaml, with this checkout's path replaced so the golden files hold anywhere. */
-const files = (target: string) => exportFiles(target, config, { config: 'models.yaml' }).map((f) => ({ ...f, text: f.text.replaceAll(ROOT, '/opt/modelctl') }));
+const files = (target: string) =>
+  exportFiles(target, config, { config: 'models.yaml' }).map((f) => ({
+    ...f,
+    text: f.text.replaceAll(ROOT, '/opt/modelctl'),
+  }));
 
 function matchGolden(target: string) {
   for (const f of files(target)) {
@@ -24,7 +28,9 @@ function matchGolden(target: string) {
       mkdirSync(join(GOLDEN, target), { recursive: true });
       writeFileSync(path, f.text);
     }
-    expect(f.text, `${target}/${f.file} differs from its golden file (UPDATE_GOLDEN=1 to accept)`).toBe(readFileSync(path, 'utf8'));
+    expect(f.text, `${target}/${f.file} differs from its golden file (UPDATE_GOLDEN=1 to accept)`).toBe(
+      readFileSync(path, 'utf8'),
+    );
   }
 }
 
@@ -35,7 +41,11 @@ function parseIni(text: string): Record<string, Record<string, string[]>> {
   for (const line of text.split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
     const header = /^\[(.+)\]$/.exec(line);
-    if (header) { section = header[1]!; out[section] = {}; continue; }
+    if (header) {
+      section = header[1]!;
+      out[section] = {};
+      continue;
+    }
     const kv = /^([A-Za-z]+)=(.*)$/.exec(line);
     if (!kv || !section) throw new Error(`not INI: ${line}`);
     (out[section]![kv[1]!] ??= []).push(kv[2]!);
@@ -53,7 +63,8 @@ describe('export k8s', () => {
     const objects = files('k8s').flatMap((f) => parseAllDocuments(f.text).map((d) => d.toJS()));
     expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Deployment', 'Service']);
     for (const o of objects) {
-      const model = o.kind === 'Deployment' ? new Deployment(o) : o.kind === 'Service' ? new Service(o) : new ConfigMap(o);
+      const model =
+        o.kind === 'Deployment' ? new Deployment(o) : o.kind === 'Service' ? new Service(o) : new ConfigMap(o);
       expect(() => model.validate()).not.toThrow();
     }
     for (const d of objects.filter((o) => o.kind === 'Deployment')) {
@@ -70,7 +81,11 @@ describe('export k8s', () => {
   });
 
   it('takes image and resources from flags', () => {
-    const [, llm] = exportFiles('k8s', config, { config: 'models.yaml', image: 'registry.example/modelctl:1.2', memory: '8Gi' });
+    const [, llm] = exportFiles('k8s', config, {
+      config: 'models.yaml',
+      image: 'registry.example/modelctl:1.2',
+      memory: '8Gi',
+    });
     expect(llm!.text).toContain('image: registry.example/modelctl:1.2');
     expect(llm!.text).toContain('memory: 8Gi');
   });
@@ -93,7 +108,11 @@ describe('export compose', () => {
     expect(Object.keys(compose.services)).toEqual(['llm', 'asr-ocr']);
     expect(compose.services.llm.healthcheck.start_period).toBe('120s');
     expect(compose.services.llm.stop_grace_period).toBe('5s');
-    const withDeps = parseConfig(`budget: 90s\nservers:\n  a:\n    kind: llm\n    port: 1\n    models: [{ name: m, path: m.gguf }]\n  b:\n    kind: llm\n    port: 2\n    dependsOn: [a]\n    models: [{ name: m, path: m.gguf }]\n`, join(ROOT, 'models.yaml'), {});
+    const withDeps = parseConfig(
+      `budget: 90s\nservers:\n  a:\n    kind: llm\n    port: 1\n    models: [{ name: m, path: m.gguf }]\n  b:\n    kind: llm\n    port: 2\n    dependsOn: [a]\n    models: [{ name: m, path: m.gguf }]\n`,
+      join(ROOT, 'models.yaml'),
+      {},
+    );
     const c = parse(exportFiles('compose', { ...withDeps, file: config.file }, { config: 'models.yaml' })[0]!.text);
     expect(c.services.b.depends_on).toEqual({ a: { condition: 'service_healthy' } });
     expect(c.services.a.healthcheck.start_period).toBe('90s');
@@ -106,8 +125,17 @@ describe('export systemd', () => {
     const units = files('systemd');
     expect(units.map((u) => u.file)).toEqual(['modelctl-llm.service', 'modelctl-asr-ocr.service']);
     const llm = parseIni(units[0]!.text);
-    expect(llm.Service).toMatchObject({ Type: ['notify'], NotifyAccess: ['all'], TimeoutStartSec: ['120'], TimeoutStopSec: ['5'], Restart: ['on-failure'], KillMode: ['mixed'] });
-    expect(llm.Service!.ExecStart![0]).toBe('/usr/bin/env node /opt/modelctl/dist/servers/llm/main.js --config /opt/modelctl/models.yaml --server llm');
+    expect(llm.Service).toMatchObject({
+      Type: ['notify'],
+      NotifyAccess: ['all'],
+      TimeoutStartSec: ['120'],
+      TimeoutStopSec: ['5'],
+      Restart: ['on-failure'],
+      KillMode: ['mixed'],
+    });
+    expect(llm.Service!.ExecStart![0]).toBe(
+      '/usr/bin/env node /opt/modelctl/dist/servers/llm/main.js --config /opt/modelctl/models.yaml --server llm',
+    );
   });
 });
 
@@ -115,16 +143,37 @@ describe('systemd readiness', () => {
   it('sends READY=1 to NOTIFY_SOCKET once the server is ready', async () => {
     const dir = tempDir();
     const socket = join(dir, 'notify.sock');
-    const listener = execa('python3', ['-c', [
-      'import socket,sys', 's=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)', `s.bind(${JSON.stringify(socket)})`, 's.settimeout(60)',
-      'print("listening",flush=True)', 'print(s.recv(4096).decode(),flush=True)',
-    ].join('\n')], { reject: false });
-    await new Promise<void>((resolve) => listener.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('listening')) resolve(); }));
+    const listener = execa(
+      'python3',
+      [
+        '-c',
+        [
+          'import socket,sys',
+          's=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)',
+          `s.bind(${JSON.stringify(socket)})`,
+          's.settimeout(60)',
+          'print("listening",flush=True)',
+          'print(s.recv(4096).decode(),flush=True)',
+        ].join('\n'),
+      ],
+      { reject: false },
+    );
+    await new Promise<void>((resolve) =>
+      listener.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('listening')) resolve();
+      }),
+    );
     const { writeDemoLlama } = await import('../../src/models/demo-llama.js');
     await writeDemoLlama(join(dir, 'm.gguf'), { name: 'm', bytes: 300_000, seed: 'm' });
     const port = await freePort();
-    writeFileSync(join(dir, 'models.yaml'), `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models: [{ name: m, path: m.gguf }]\n`);
-    const server = execa('node', ['dist/servers/llm/main.js', '--config', join(dir, 'models.yaml')], { env: { NOTIFY_SOCKET: socket }, reject: false });
+    writeFileSync(
+      join(dir, 'models.yaml'),
+      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models: [{ name: m, path: m.gguf }]\n`,
+    );
+    const server = execa('node', ['dist/servers/llm/main.js', '--config', join(dir, 'models.yaml')], {
+      env: { NOTIFY_SOCKET: socket },
+      reject: false,
+    });
     try {
       const received = await listener;
       expect(received.stdout).toContain('READY=1');

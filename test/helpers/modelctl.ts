@@ -13,10 +13,20 @@ export interface UpRun {
 }
 
 const runs: ResultPromise[] = [];
-afterAll(async () => { for (const r of runs) { r.kill('SIGKILL'); await r.catch(() => {}); } });
+afterAll(async () => {
+  for (const r of runs) {
+    r.kill('SIGKILL');
+    await r.catch(() => {});
+  }
+});
 
 export function modelctl(args: string[], cwd?: string): UpRun {
-  const child = execa('node', [new URL('../../bin/modelctl.js', import.meta.url).pathname, ...args], { cwd, reject: false, env: { NO_COLOR: '1' }, buffer: true });
+  const child = execa('node', [new URL('../../bin/modelctl.js', import.meta.url).pathname, ...args], {
+    cwd,
+    reject: false,
+    env: { NO_COLOR: '1' },
+    buffer: true,
+  });
   runs.push(child);
   const events: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
@@ -24,17 +34,35 @@ export function modelctl(args: string[], cwd?: string): UpRun {
   child.stdout?.on('data', (d: Buffer) => {
     const lines = (partial + d.toString()).split('\n');
     partial = lines.pop()!;
-    for (const l of lines) { try { events.push(JSON.parse(l)); } catch { /* not a JSON line */ } }
+    for (const l of lines) {
+      try {
+        events.push(JSON.parse(l));
+      } catch {
+        /* not a JSON line */
+      }
+    }
     for (const l of listeners) l();
   });
   return {
-    child, events,
-    waitFor: (test, timeoutMs = 30_000) => new Promise((resolve, reject) => {
-      const check = () => { const e = events.find(test); if (e) { listeners.delete(check); clearTimeout(timer); resolve(e); } };
-      const timer = setTimeout(() => { listeners.delete(check); reject(new Error(`timed out; events so far: ${JSON.stringify(events).slice(-2000)}`)); }, timeoutMs);
-      listeners.add(check);
-      check();
-    }),
+    child,
+    events,
+    waitFor: (test, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const e = events.find(test);
+          if (e) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(e);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out; events so far: ${JSON.stringify(events).slice(-2000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
   };
 }
 

@@ -14,9 +14,15 @@ export interface RunningServer {
 export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: string, port: number): RunningServer {
   const config = join(dir, `${kind}-${port}.yaml`);
   writeFileSync(config, configText);
-  const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], { all: true, reject: false, buffer: true });
+  const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], {
+    all: true,
+    reject: false,
+    buffer: true,
+  });
   let out = '';
-  child.all?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.all?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   afterAll(async () => {
     child.kill('SIGTERM');
     await child;
@@ -25,7 +31,11 @@ export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: st
 }
 
 /** Polls until `check` returns a value; fails with the server output when time runs out. */
-export async function until<T>(check: () => Promise<T | undefined>, server: RunningServer, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  server: RunningServer,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check().catch(() => undefined);
@@ -36,7 +46,15 @@ export async function until<T>(check: () => Promise<T | undefined>, server: Runn
 }
 
 /** GETs /health and returns status code and body once the server answers at all. */
-export async function health(server: RunningServer): Promise<{ code: number; body: { status: string; models: { name: string; state: string; attempts: number; loadMs: number | null; error: string | null }[] } }> {
+export async function health(
+  server: RunningServer,
+): Promise<{
+  code: number;
+  body: {
+    status: string;
+    models: { name: string; state: string; attempts: number; loadMs: number | null; error: string | null }[];
+  };
+}> {
   const res = await fetch(`${server.url}/health`);
-  return { code: res.status, body: await res.json() as never };
+  return { code: res.status, body: (await res.json()) as never };
 }

@@ -5,7 +5,9 @@ import { freePort } from './tmp.js';
 
 export async function realStack(dir: string, name: string, llmModels: string): Promise<string> {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 servers:
   llm:
     kind: llm
@@ -18,6 +20,7 @@ ${llmModels}
     models:
       - { name: speech, type: asr, path: models/whisper.bin, source: "demo:whisper" }
       - { name: ocr, type: ocr }
-`);
+`,
+  );
   return file;
 }

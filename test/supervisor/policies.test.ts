@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, ConfigError, ExitCode, InterruptedError, ModelFailedError, PortInUseError, ServerExitedError } from '../../src/errors.js';
+import {
+  BudgetExceededError,
+  ConfigError,
+  ExitCode,
+  InterruptedError,
+  ModelFailedError,
+  PortInUseError,
+  ServerExitedError,
+} from '../../src/errors.js';
 import { restartDelay, MAX_BACKOFF_MS } from '../../src/supervisor/policies/restart.js';
 import { canMove, move } from '../../src/supervisor/states.js';
 
@@ -40,6 +48,8 @@ describe('exit codes', () => {
     expect([ExitCode.ok, ExitCode.failure, ExitCode.usage, ExitCode.budget]).toEqual([0, 1, 2, 3]);
   });
   it('says which exit and which lines when a server dies early', () => {
-    expect(new ServerExitedError('llm', null, 'SIGSEGV', ['boom']).message).toBe('server llm exited before it was ready (signal SIGSEGV); its last output:\n    boom');
+    expect(new ServerExitedError('llm', null, 'SIGSEGV', ['boom']).message).toBe(
+      'server llm exited before it was ready (signal SIGSEGV); its last output:\n    boom',
+    );
   });
 });

@@ -5,10 +5,17 @@ import { waitUntilReady, type Outcome } from '../../src/supervisor/readiness.js'
 class FakeChild extends EventEmitter {}
 
 describe('readiness race', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-  const settle = async (p: Promise<Outcome>, ms: number) => { await vi.advanceTimersByTimeAsync(ms); return p; };
+  const settle = async (p: Promise<Outcome>, ms: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    return p;
+  };
 
   it('is won by the pushed ready signal', async () => {
     const child = new FakeChild();
@@ -36,7 +43,9 @@ describe('readiness race', () => {
     const p = waitUntilReady(new FakeChild(), { timeoutMs: 1000 });
     await vi.advanceTimersByTimeAsync(999);
     let settled = false;
-    void p.then(() => { settled = true; });
+    void p.then(() => {
+      settled = true;
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(settled).toBe(false);
     expect(await settle(p, 1)).toEqual({ kind: 'deadline' });

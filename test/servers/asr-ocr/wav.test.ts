@@ -3,16 +3,36 @@ import { HttpError } from '../../../servers/core/http-error.js';
 import { sniffImage } from '../../../servers/asr-ocr/image.js';
 import { encodeWav, parseWav, toWhisperPcm } from '../../../servers/asr-ocr/wav.js';
 
-const tone = (rate: number, seconds: number) => Float32Array.from({ length: rate * seconds }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
-const statusOf = (fn: () => unknown) => { try { fn(); } catch (e) { return e instanceof HttpError ? `${e.status} ${e.message}` : String(e); } return 'ok'; };
+const tone = (rate: number, seconds: number) =>
+  Float32Array.from({ length: rate * seconds }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
+const statusOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof HttpError ? `${e.status} ${e.message}` : String(e);
+  }
+  return 'ok';
+};
 
 function stereoFloatWav(rate: number, frames: number): Buffer {
   const data = Buffer.alloc(frames * 8);
-  for (let i = 0; i < frames; i++) { data.writeFloatLE(0.25, i * 8); data.writeFloatLE(0.75, i * 8 + 4); }
+  for (let i = 0; i < frames; i++) {
+    data.writeFloatLE(0.25, i * 8);
+    data.writeFloatLE(0.75, i * 8 + 4);
+  }
   const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii'); h.writeUInt32LE(36 + data.length, 4); h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(3, 20); h.writeUInt16LE(2, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 8, 28); h.writeUInt16LE(8, 32); h.writeUInt16LE(32, 34); h.write('data', 36, 'ascii'); h.writeUInt32LE(data.length, 40);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(3, 20);
+  h.writeUInt16LE(2, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 8, 28);
+  h.writeUInt16LE(8, 32);
+  h.writeUInt16LE(32, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(data.length, 40);
   return Buffer.concat([h, data]);
 }
 
@@ -41,8 +61,11 @@ describe('WAV input', () => {
   it('refuses what is not a WAV (415), a truncated WAV (400) and unsupported encodings (415)', () => {
     const good = encodeWav(tone(8000, 1), 8000);
     expect(statusOf(() => parseWav(Buffer.from('ID3 this is an mp3')))).toMatch(/^415 file is not a WAV file/);
-    expect(statusOf(() => parseWav(good.subarray(0, 1000)))).toMatch(/^400 truncated WAV: the data chunk says 16000 bytes, 956 are there/);
-    const alaw = Buffer.from(good); alaw.writeUInt16LE(6, 20);
+    expect(statusOf(() => parseWav(good.subarray(0, 1000)))).toMatch(
+      /^400 truncated WAV: the data chunk says 16000 bytes, 956 are there/,
+    );
+    const alaw = Buffer.from(good);
+    alaw.writeUInt16LE(6, 20);
     expect(statusOf(() => parseWav(alaw))).toMatch(/^415 WAV encoding 6 with 16 bits is not supported/);
   });
 });

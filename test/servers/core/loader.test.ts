@@ -7,15 +7,23 @@ const fakeClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r)
 const records = (...names: string[]) => names.map((n) => new ModelRecord<string>(n, `/models/${n}.gguf`));
 
 describe('loader', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('never runs more loads at once than the cap, and does run that many', async () => {
     let running = 0;
     let peak = 0;
     const models = records('a', 'b', 'c', 'd', 'e', 'f', 'g');
     const done = loadModels(models, {
-      concurrency: 3, retries: 1, retryDelayMs: 500, clock: fakeClock, emit: () => {},
+      concurrency: 3,
+      retries: 1,
+      retryDelayMs: 500,
+      clock: fakeClock,
+      emit: () => {},
       load: async (m) => {
         running += 1;
         peak = Math.max(peak, running);
@@ -35,7 +43,11 @@ describe('loader', () => {
     const [m] = records('flaky');
     const t0 = Date.now();
     const done = loadModels([m!], {
-      concurrency: 1, retries: 1, retryDelayMs: 500, clock: fakeClock, emit: () => {},
+      concurrency: 1,
+      retries: 1,
+      retryDelayMs: 500,
+      clock: fakeClock,
+      emit: () => {},
       load: async () => {
         starts.push(Date.now() - t0);
         if (starts.length === 1) throw new Error('transient');
@@ -55,22 +67,43 @@ describe('loader', () => {
     const events: TimingEventInput[] = [];
     const models = records('good', 'bad', 'also-good');
     const done = loadModels(models, {
-      concurrency: 2, retries: 1, retryDelayMs: 500, clock: fakeClock, emit: (e) => events.push(e),
-      load: async (m) => { if (m.name === 'bad') throw new Error('wrong magic'); return m.name; },
+      concurrency: 2,
+      retries: 1,
+      retryDelayMs: 500,
+      clock: fakeClock,
+      emit: (e) => events.push(e),
+      load: async (m) => {
+        if (m.name === 'bad') throw new Error('wrong magic');
+        return m.name;
+      },
     });
     await vi.runAllTimersAsync();
     await done;
     expect(models.map((m) => m.state)).toEqual(['ready', 'failed', 'ready']);
     expect(models[1]).toMatchObject({ attempts: 2, error: 'wrong magic' });
     expect(serverStatus(models)).toBe('failed');
-    expect(events.filter((e) => e.model === 'bad').map((e) => e.event)).toEqual(['load_start', 'load_failed', 'retry', 'load_start', 'load_failed', 'failed']);
+    expect(events.filter((e) => e.model === 'bad').map((e) => e.event)).toEqual([
+      'load_start',
+      'load_failed',
+      'retry',
+      'load_start',
+      'load_failed',
+      'failed',
+    ]);
   });
 
   it('times every load and reports ready with the attempt', async () => {
     const events: TimingEventInput[] = [];
     const done = loadModels(records('a'), {
-      concurrency: 1, retries: 1, retryDelayMs: 500, clock: fakeClock, emit: (e) => events.push(e),
-      load: async () => { await new Promise((r) => setTimeout(r, 250)); return 'x'; },
+      concurrency: 1,
+      retries: 1,
+      retryDelayMs: 500,
+      clock: fakeClock,
+      emit: (e) => events.push(e),
+      load: async () => {
+        await new Promise((r) => setTimeout(r, 250));
+        return 'x';
+      },
     });
     await vi.runAllTimersAsync();
     await done;
@@ -81,7 +114,11 @@ describe('loader', () => {
   it('does not hold a slot while a failed load waits for its retry', async () => {
     const order: string[] = [];
     const done = loadModels(records('flaky', 'next'), {
-      concurrency: 1, retries: 1, retryDelayMs: 500, clock: fakeClock, emit: () => {},
+      concurrency: 1,
+      retries: 1,
+      retryDelayMs: 500,
+      clock: fakeClock,
+      emit: () => {},
       load: async (m) => {
         order.push(`${m.name}@${Date.now()}`);
         if (m.name === 'flaky' && m.attempts === 1) throw new Error('once');
@@ -107,8 +144,10 @@ describe('model states', () => {
   it('derives the server status from its models', () => {
     const [a, b] = records('a', 'b');
     expect(serverStatus([a!, b!])).toBe('loading');
-    a!.moveTo('loading'); a!.moveTo('ready');
-    b!.moveTo('loading'); b!.moveTo('ready');
+    a!.moveTo('loading');
+    a!.moveTo('ready');
+    b!.moveTo('loading');
+    b!.moveTo('ready');
     expect(serverStatus([a!, b!])).toBe('ok');
   });
 });

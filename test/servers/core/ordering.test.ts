@@ -3,7 +3,10 @@ import { ModelRecord, serverStatus } from '../../../servers/core/model-states.js
 import { lastLoadTimes, orderForLoading } from '../../../servers/core/ordering.js';
 
 const model = (name: string, priority: number, required = true) => new ModelRecord(name, undefined, priority, required);
-const settle = (m: ModelRecord<unknown>, to: 'ready' | 'failed') => { m.moveTo('loading'); m.moveTo(to); };
+const settle = (m: ModelRecord<unknown>, to: 'ready' | 'failed') => {
+  m.moveTo('loading');
+  m.moveTo(to);
+};
 
 describe('load order', () => {
   it('loads lower priority first, keeping config order among equals', () => {
@@ -13,11 +16,17 @@ describe('load order', () => {
 
   it('longest-first starts the slowest model of the last run first, and an unknown one before all', () => {
     const times = lastLoadTimes([
-      { model: 'small', event: 'load_end', ms: 50 }, { model: 'big', event: 'load_end', ms: 900 },
-      { model: 'mid', event: 'load_end', ms: 999 }, { model: 'mid', event: 'load_end', ms: 300 },
+      { model: 'small', event: 'load_end', ms: 50 },
+      { model: 'big', event: 'load_end', ms: 900 },
+      { model: 'mid', event: 'load_end', ms: 999 },
+      { model: 'mid', event: 'load_end', ms: 300 },
     ]);
     expect(times.get('mid')).toBe(300);
-    const order = orderForLoading([model('small', 0), model('mid', 1), model('big', 2), model('new', 3)], 'longest-first', times);
+    const order = orderForLoading(
+      [model('small', 0), model('mid', 1), model('big', 2), model('new', 3)],
+      'longest-first',
+      times,
+    );
     expect(order.map((m) => m.name)).toEqual(['new', 'big', 'mid', 'small']);
   });
 });

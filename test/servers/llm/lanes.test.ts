@@ -6,11 +6,20 @@ import { Lanes, LANE_WORTH_BYTES } from '../../../servers/llm/lanes.js';
 function manualLanes(max: number) {
   const pending: ((l: Llama) => void)[] = [];
   const lanes = new Lanes(max, () => new Promise<Llama>((resolve) => pending.push(resolve)));
-  const bringUp = async (i: number) => { pending[i]!({ id: i } as unknown as Llama); await new Promise((r) => setImmediate(r)); };
+  const bringUp = async (i: number) => {
+    pending[i]!({ id: i } as unknown as Llama);
+    await new Promise((r) => setImmediate(r));
+  };
   return { lanes, pending, bringUp };
 }
 
-const hold = () => { let release!: () => void; const p = new Promise<void>((r) => { release = r; }); return { p, release }; };
+const hold = () => {
+  let release!: () => void;
+  const p = new Promise<void>((r) => {
+    release = r;
+  });
+  return { p, release };
+};
 
 describe('lanes', () => {
   it('starts one instance at once and no more while it is coming up', () => {
@@ -22,10 +31,12 @@ describe('lanes', () => {
     const { lanes, bringUp } = manualLanes(3);
     const running = new Set<number>();
     const gates = [hold(), hold(), hold(), hold()];
-    const loads = gates.map((g) => lanes.use(LANE_WORTH_BYTES, async (l) => {
-      running.add((l as unknown as { id: number }).id);
-      await g.p;
-    }));
+    const loads = gates.map((g) =>
+      lanes.use(LANE_WORTH_BYTES, async (l) => {
+        running.add((l as unknown as { id: number }).id);
+        await g.p;
+      }),
+    );
     await bringUp(0);
     expect(lanes.started).toBe(3);
     await bringUp(1);
