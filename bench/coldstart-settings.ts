@@ -1,5 +1,6 @@
 // Issue 5's benchmark, the seed's question measured: the whole stack's cold start with today's defaults (cap 3/2, no
-// warm-up, one retry after 0.5 s) vs the old settings (one at a time, warm-up, two retries after 1 s), at two model sizes,
+// warm-up, one retry after 0.5 s) vs the old settings (one at a time, warm-up, two retries after 1 s), at two model
+// sizes,
 // through `modelctl coldstart-test` itself; and how the cold start grows with the number of LLM models at the cap of 3.
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,7 +8,7 @@ import { execa } from 'execa';
 import { writeDemoLlama } from '../src/models/demo-llama.js';
 import { writeDemoWhisper } from '../src/models/demo-whisper.js';
 import { writeAtomically } from '../src/models/file-ops.js';
-import { round, saveResult } from './lib.js';
+import { configYaml, modelEntries, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 const CLI = resolve('bin/modelctl.js');
@@ -37,14 +38,20 @@ async function whisperFile(bytes: number): Promise<string> {
 }
 
 function stackConfig(name: string, s: Settings, llm: string[], whisper?: string): string {
-  const common = (c: number) =>
-    `    concurrency: ${c}\n    warmup: ${s.warmup}\n    retries: ${s.retries}\n    retryDelay: ${s.retryDelay}\n`;
-  let text = `servers:\n  llm:\n    kind: llm\n    port: 18201\n${common(s.llmConcurrency)}    models:\n${llm.map((f, i) => `      - { name: m${i}, path: ${f} }`).join('\n')}\n`;
-  if (whisper)
-    text += `  asr-ocr:\n    kind: asr-ocr\n    port: 18202\n${common(s.asrConcurrency)}    models:\n      - { name: speech, type: asr, path: ${whisper} }\n      - { name: ocr, type: ocr }\n`;
+  const loading = { warmup: s.warmup, retries: s.retries, retryDelay: s.retryDelay };
+  const servers: Record<string, object> = {
+    llm: { kind: 'llm', port: 18201, concurrency: s.llmConcurrency, ...loading, models: modelEntries(llm, 'm') },
+  };
+  if (whisper) {
+    const models = [
+      { name: 'speech', type: 'asr', path: whisper },
+      { name: 'ocr', type: 'ocr' },
+    ];
+    servers['asr-ocr'] = { kind: 'asr-ocr', port: 18202, concurrency: s.asrConcurrency, ...loading, models };
+  }
   mkdirSync(DIR, { recursive: true });
   const file = join(DIR, `${name}.yaml`);
-  writeFileSync(file, text);
+  writeFileSync(file, configYaml({ servers }));
   return file;
 }
 
@@ -99,7 +106,11 @@ export async function benchColdstartSettings(opts: { runs: number; realisticByte
     defaults: DEFAULTS,
     oldSettings: OLD,
     settings,
-    note: 'ratio = old settings / defaults (medians from modelctl coldstart-test in the same run); above 1 means the defaults are faster. parallelOnlyRatio = old without warm-up / defaults (what the caps buy); warmupOnlyRatio = old / old without warm-up (what dropping warm-up buys)',
+    note: [
+      'ratio = old settings / defaults (medians from modelctl coldstart-test in the same run);',
+      'above 1 means the defaults are faster. parallelOnlyRatio = old without warm-up / defaults (what the caps buy);',
+      'warmupOnlyRatio = old / old without warm-up (what dropping warm-up buys)',
+    ].join(' '),
     scaling: { modelBytes: opts.scaleBytes, concurrency: 3, rows: scaling },
   };
   saveResult('coldstart-settings', result);

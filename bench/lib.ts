@@ -2,14 +2,22 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaNode } from 'execa';
-import type { ServerMessage } from '../servers/core/ready-signal.js';
-import type { TimingEvent } from '../src/timing/events.js';
+import { stringify } from 'yaml';
+import type { ServerMessage } from '../common/protocol.js';
+import type { TimingEvent } from '../common/timing/events.js';
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
+/** A models.yaml text from plain data: benchmarks build configs as objects, not as hand-indented strings. */
+export const configYaml = (config: object): string => stringify(config, { lineWidth: 0 });
+
+/** Model entries `{ name: <prefix><i>, path }` for a list of files. */
+export const modelEntries = (files: string[], prefix: string) =>
+  files.map((path, i) => ({ name: `${prefix}${i}`, path }));
+
 export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
 export { evictFromCache } from '../src/models/page-cache.js';
@@ -65,7 +73,10 @@ export interface Variant {
 
 type Figures = { coldStartMs: number; loadsMs: number };
 
-/** Starts a server under each variant `reps` times, interleaved so machine drift hits all alike; returns medians and samples. */
+/**
+ * Starts a server under each variant `reps` times, interleaved so machine drift hits all alike; returns medians and
+ * samples.
+ */
 export async function compareVariants(kind: 'llm' | 'asr-ocr', dir: string, variants: Variant[], reps: number) {
   const samples = Object.fromEntries(
     variants.map((v) => [v.name, { coldStartMs: [] as number[], loadsMs: [] as number[] }]),

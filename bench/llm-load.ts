@@ -1,4 +1,5 @@
-// Issue 2's benchmark: three realistic GGUF models, loaded one at a time vs with the cap of 3, warm and cold page cache, same run.
+// Issue 2's benchmark: three realistic GGUF models, loaded one at a time vs with the cap of 3, warm and cold page
+// cache, same run.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeDemoLlama } from '../src/models/demo-llama.js';
@@ -45,7 +46,10 @@ ${files.map((f, i) => `      - { name: ${MODELS[i]}, path: ${f} }`).join('\n')}
     reps: opts.reps,
     medians,
     ratios: { warm: ratio('sequential-warm', 'parallel3-warm'), coldCache: ratio('sequential-cold', 'parallel3-cold') },
-    note: 'ratios are sequential / parallel: above 1 means the cap of 3 is faster; coldStartMs is spawn to ready signal, loadsMs first load_start to last load_end',
+    note: [
+      'ratios are sequential / parallel: above 1 means the cap of 3 is faster;',
+      'coldStartMs is spawn to ready signal, loadsMs first load_start to last load_end',
+    ].join(' '),
     samples,
   };
   saveResult(`llm-load-${opts.sizeBytes}`, result);

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each printing JSON with medians and side-by-side ratios. `--quick` for a smoke run.
 import { parseArgs } from 'node:util';
-import { parseSize } from '../src/config/units.js';
+import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchLlmLoad } from './llm-load.js';

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { execaNode } from 'execa';
 import { writeDemoLlama } from '../src/models/demo-llama.js';
 import { writeAtomically } from '../src/models/file-ops.js';
-import type { ServerMessage } from '../servers/core/ready-signal.js';
-import { compareVariants, median, round, saveResult } from './lib.js';
+import type { ServerMessage } from '../common/protocol.js';
+import { compareVariants, configYaml, median, modelEntries, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 
@@ -53,10 +53,8 @@ export async function benchWarmupOrder(opts: { reps: number; modelBytes: number 
   for (let r = 0; r < opts.reps; r++) {
     for (const warm of [false, true]) {
       const config = join(DIR, `warmup-${warm}.yaml`);
-      writeFileSync(
-        config,
-        `servers:\n  llm:\n    kind: llm\n    port: 18211\n    warmup: ${warm}\n    models:\n      - { name: m, path: ${file} }\n`,
-      );
+      const llm = { kind: 'llm', port: 18211, warmup: warm, models: [{ name: 'm', path: file }] };
+      writeFileSync(config, configYaml({ servers: { llm } }));
       latency[warm ? 'warm' : 'cold']!.push(await requestLatencies(config));
     }
   }
@@ -69,7 +67,9 @@ export async function benchWarmupOrder(opts: { reps: number; modelBytes: number 
   const small = await Promise.all(['o1', 'o2', 'o3'].map((n) => model(n, 200_000_000)));
   const big = await model('obig', 1_000_000_000);
   const orderConfig = (order: string) =>
-    `servers:\n  llm:\n    kind: llm\n    port: 18212\n    concurrency: 2\n    order: ${order}\n    models:\n${[...small, big].map((f, i) => `      - { name: o${i}, path: ${f} }`).join('\n')}\n`;
+    configYaml({
+      servers: { llm: { kind: 'llm', port: 18212, concurrency: 2, order, models: modelEntries([...small, big], 'o') } },
+    });
   const { medians, ratio, samples } = await compareVariants(
     'llm',
     DIR,
@@ -91,7 +91,10 @@ export async function benchWarmupOrder(opts: { reps: number; modelBytes: number 
       medians,
       ratio: ratio('priority', 'longest-first'),
     },
-    note: 'requestLatencyMs: medians of the 1st, 2nd and 10th request after ready; firstRequestRatio = without warm-up / with; order ratio = priority / longest-first',
+    note: [
+      'requestLatencyMs: medians of the 1st, 2nd and 10th request after ready;',
+      'firstRequestRatio = without warm-up / with; order ratio = priority / longest-first',
+    ].join(' '),
     samples: { latency, order: samples },
   };
   saveResult('warmup-order', result);

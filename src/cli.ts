@@ -2,7 +2,7 @@
 // when that command runs, so `modelctl --version` and `--help` stay as fast as Node itself allows.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, ExitCode, ModelctlError, messageOf } from './errors.js';
+import { ConfigError, ExitCode, ModelctlError, messageOf } from '../common/errors.js';
 import { paintErr } from './report/style.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -77,7 +77,8 @@ running), 2 bad config or flags. The JSON report's shape is documented in the RE
 program
   .command('warmup [model]')
   .description(
-    'warm up the models of the running stack (one small inference each); already warm models are skipped unless --force',
+    'warm up the models of the running stack (one small inference each); ' +
+      'already warm models are skipped unless --force',
   )
   .addOption(configOption())
   .option('--force', 'warm up again even models that are warm')
@@ -110,7 +111,8 @@ program
 program
   .command('export <target>')
   .description(
-    'write deployment files: k8s (Deployment + Service per server, ConfigMap), compose, or systemd units; probes cover the budget',
+    'write deployment files: k8s (Deployment + Service per server, ConfigMap), compose, or systemd units; ' +
+      'probes cover the budget',
   )
   .addOption(configOption())
   .option('-o, --out <dir>', 'write the files into this folder (default: print them)')
@@ -143,9 +145,7 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else if (err instanceof ConfigError) {
-    console.error(
-      `${paintErr.red('error:')} ${err.problems.length > 1 ? `${err.file}: ${err.problems.length} problems` : err.message}`,
-    );
+    console.error(`${paintErr.red('error:')} ${err.headline}`);
     if (err.problems.length > 1) for (const p of err.problems) console.error(`  ${p}`);
     process.exitCode = err.exitCode;
   } else if (err instanceof ModelctlError) {

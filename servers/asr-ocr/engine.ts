@@ -1,7 +1,7 @@
 // The ASR/OCR engine: whisper models and Tesseract models behind the shared loader, each loaded by its own runtime.
-import { availableParallelism } from 'node:os';
-import type { ServerConfig } from '../../src/config/schema.js';
-import { ModelLoadError, messageOf } from '../../src/errors.js';
+import type * as WhisperNode from '@fugood/whisper.node';
+import type { BuiltinServerConfig } from '../../common/config/types.js';
+import { ModelLoadError, messageOf } from '../../common/errors.js';
 import type { ModelRecord } from '../core/model-states.js';
 import type { Engine } from '../core/run-server.js';
 import { loadOcr, type OcrModel } from './ocr.js';
@@ -15,7 +15,7 @@ export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: 
 export const DEFAULT_OCR_LANGUAGE = 'eng';
 
 /** whisper.cpp prints ~30 info lines per load to stderr; keep its warnings and errors, drop the rest. */
-async function routeWhisperLogs(w: typeof import('@fugood/whisper.node')): Promise<void> {
+async function routeWhisperLogs(w: typeof WhisperNode): Promise<void> {
   await w.loadWhisperModule();
   w.addNativeLogListener((level, text) => {
     if (level === 'warn' || level === 'error') process.stderr.write(`whisper.cpp ${level}: ${text.trimEnd()}\n`);
@@ -23,8 +23,8 @@ async function routeWhisperLogs(w: typeof import('@fugood/whisper.node')): Promi
   await w.toggleNativeLog(true);
 }
 
-export function createAsrOcrEngine(server: ServerConfig): Engine<AsrOcrHandle> {
-  const threads = server.threads ?? Math.max(1, availableParallelism() - 1);
+export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHandle> {
+  const threads = server.threads;
   const types = new Set(server.models.map((m) => m.type));
   // Start the runtimes' imports now, while the HTTP server comes up; a model load then only reads its file.
   const runtimes = Promise.all([

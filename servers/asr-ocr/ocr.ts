@@ -1,4 +1,5 @@
-// Tesseract OCR through tesseract.js, with language data read from the `@tesseract.js-data/<lang>` package on disk: nothing is fetched.
+// Tesseract OCR through tesseract.js, with language data read from the `@tesseract.js-data/<lang>` package on disk:
+// nothing is fetched.
 import { createRequire } from 'node:module';
 import type { Worker } from 'tesseract.js';
 import { ElasticPool } from '../core/pool.js';

@@ -1,6 +1,6 @@
 // HTTP routes of the ASR/OCR server: OpenAI-compatible transcriptions and an OCR endpoint.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ServerConfig } from '../../src/config/schema.js';
+import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { HttpError } from '../core/http-error.js';
 import { readyModel, type ModelTable } from '../core/http.js';
 import { acceptUploads, readUpload } from '../core/upload.js';
@@ -14,7 +14,7 @@ const RESPONSE_FORMATS = ['json', 'text', 'verbose_json'];
 function pick<T extends AsrOcrHandle['type']>(
   req: FastifyRequest,
   models: ModelTable<AsrOcrHandle>,
-  server: ServerConfig,
+  server: BuiltinServerConfig,
   type: T,
   name: string | undefined,
 ): Extract<AsrOcrHandle, { type: T }> {
@@ -28,7 +28,7 @@ function pick<T extends AsrOcrHandle['type']>(
 export function registerAsrOcrRoutes(
   app: FastifyInstance,
   models: ModelTable<AsrOcrHandle>,
-  server: ServerConfig,
+  server: BuiltinServerConfig,
 ): void {
   acceptUploads(app, server.bodyLimit, [
     'image/png',

@@ -1,4 +1,5 @@
-// WAV in, whisper's input out: 16-bit mono 16 kHz PCM. Any PCM/float rate and channel count is converted; anything else is refused.
+// WAV in, whisper's input out: 16-bit mono 16 kHz PCM. Any PCM/float rate and channel count is converted; anything else
+// is refused.
 import { HttpError } from '../core/http-error.js';
 
 export const WHISPER_RATE = 16_000;

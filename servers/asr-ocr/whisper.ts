@@ -1,6 +1,7 @@
-// whisper.cpp speech-to-text through @fugood/whisper.node. A context runs one transcription at a time, so requests borrow one from a pool.
+// whisper.cpp speech-to-text through @fugood/whisper.node. A context runs one transcription at a time, so requests
+// borrow one from a pool.
 import type { WhisperContext } from '@fugood/whisper.node';
-import { checkWhisperFile } from '../../src/models/whisper-read.js';
+import { checkWhisperFile } from '../../common/formats/whisper/read.js';
 import { ElasticPool } from '../core/pool.js';
 
 export interface Transcription {

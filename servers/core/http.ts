@@ -65,7 +65,8 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
       state: m.state,
     })),
   }));
-  // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still loading.
+  // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still
+  // loading.
   app.get('/livez', async () => ({ status: 'alive', server: opts.server }));
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);

@@ -1,8 +1,9 @@
-// The one loader both servers use: loads models in parallel under a cap, retries a failed load after a delay, times and reports every step.
+// The one loader both servers use: loads models in parallel under a cap, retries a failed load after a delay, times and
+// reports every step.
 import pLimit from 'p-limit';
-import { messageOf } from '../../src/errors.js';
-import type { TimingEventInput } from '../../src/timing/events.js';
-import { ModelRecord } from './model-states.js';
+import { messageOf } from '../../common/errors.js';
+import type { TimingEventInput } from '../../common/timing/events.js';
+import type { ModelRecord } from './model-states.js';
 
 export interface Clock {
   now(): number;

@@ -1,10 +1,11 @@
 // GET /metrics in Prometheus text format. Load and warm-up figures are read from the model table at scrape time
-// (no second copy of state); request durations are observed as requests finish. prom-client is imported once loading is done, or on
+// (no second copy of state); request durations are observed as requests finish. prom-client is imported once loading is
+// done, or on
 // the first scrape or API request: never by the cold start itself or by health probes.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ModelTable } from './http.js';
-import type { ModelState } from './model-states.js';
+import type { ModelState } from '../../common/protocol.js';
 
 const STATES: ModelState[] = ['queued', 'loading', 'retrying', 'ready', 'failed'];
 const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);

@@ -1,6 +1,5 @@
 // A model's load lifecycle, one explicit state machine: queued → loading → retrying → ready | failed.
-
-export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'failed';
+import type { ModelState, ModelStatusBody, ServerStatus } from '../../common/protocol.js';
 
 const ALLOWED: Record<ModelState, readonly ModelState[]> = {
   queued: ['loading'],
@@ -36,7 +35,7 @@ export class ModelRecord<H> {
     this.state = next;
   }
 
-  toJSON() {
+  toJSON(): ModelStatusBody {
     return {
       name: this.name,
       state: this.state,
@@ -49,8 +48,6 @@ export class ModelRecord<H> {
     };
   }
 }
-
-export type ServerStatus = 'loading' | 'serving' | 'ok' | 'failed';
 
 /**
  * The server's status follows from its models': `failed` once a required model failed for good, `ok` once every

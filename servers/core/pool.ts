@@ -1,4 +1,5 @@
-// A pool of interchangeable resources (llama instances, context sequences, OCR workers): take one, use it, give it back.
+// A pool of interchangeable resources (llama instances, context sequences, OCR workers): take one, use it, give it
+// back.
 
 export class Pool<T> {
   private idle: T[] = [];
@@ -31,7 +32,9 @@ export class Pool<T> {
   }
 }
 
-/** A pool that makes its first item at once and more, up to `max`, only while requests wait: cold start pays for one. */
+/**
+ * A pool that makes its first item at once and more, up to `max`, only while requests wait: cold start pays for one.
+ */
 export class ElasticPool<T> extends Pool<T> {
   private made: Promise<T>[] = [];
 

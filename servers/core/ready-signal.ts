@@ -1,12 +1,6 @@
 // Push signals to a supervising parent over IPC (like systemd's READY=1): every timing event, serving (first-priority
 // models ready), then ready or failed.
-import type { TimingEvent } from '../../src/timing/events.js';
-
-export type ServerMessage =
-  | { type: 'timing'; event: TimingEvent }
-  | { type: 'serving'; ms: number }
-  | { type: 'ready'; ms: number }
-  | { type: 'failed'; error: string };
+import type { ServerMessage } from '../../common/protocol.js';
 
 /** Sends when a parent listens; a server started by hand has no channel and sends nothing. */
 export function signalParent(message: ServerMessage): void {
@@ -29,7 +23,13 @@ export async function notifySystemd(state = 'READY=1'): Promise<void> {
   const run = (file: string, args: string[]) =>
     new Promise<boolean>((resolve) => execFile(file, args, (err) => resolve(!err)));
   if (await run('systemd-notify', [state, `--pid=${process.pid}`])) return;
-  const script =
-    'import os,socket,sys;a=os.environ["NOTIFY_SOCKET"];a="\\0"+a[1:] if a[0]=="@" else a;s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM);s.connect(a);s.send(sys.argv[1].encode())';
+  const script = [
+    'import os,socket,sys',
+    'a=os.environ["NOTIFY_SOCKET"]',
+    'a="\\0"+a[1:] if a[0]=="@" else a',
+    's=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)',
+    's.connect(a)',
+    's.send(sys.argv[1].encode())',
+  ].join(';');
   await run('python3', ['-c', script, state]);
 }

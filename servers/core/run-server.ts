@@ -3,12 +3,13 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/load.js';
-import type { ServerConfig, Config } from '../../src/config/schema.js';
-import { messageOf } from '../../src/errors.js';
-import { describeEvent, type TimingEvent, type TimingEventInput } from '../../src/timing/events.js';
-import { readTimingEvents } from '../../src/timing/reader.js';
-import { openTimingLog, timingLogFile } from '../../src/timing/writer.js';
+import { loadConfig } from '../../common/config/load.js';
+import { isBuiltin, type BuiltinServerConfig, type Config } from '../../common/config/types.js';
+import type { BuiltinKind } from '../../common/protocol.js';
+import { messageOf } from '../../common/errors.js';
+import { describeEvent, type TimingEvent, type TimingEventInput } from '../../common/timing/events.js';
+import { readTimingEvents } from '../../common/timing/reader.js';
+import { openTimingLog, timingLogFile } from '../../common/timing/writer.js';
 import { HttpError } from './http-error.js';
 import { buildApp, type ModelTable } from './http.js';
 import { loadModels } from './loader.js';
@@ -20,7 +21,10 @@ import { warmModels } from './warmup.js';
 
 /** What a server kind plugs into the shared start-up. */
 export interface Engine<H> {
-  /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it, so their times are the loads' own. */
+  /**
+   * Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it, so their times are
+   * the loads' own.
+   */
   prepare?(): Promise<void>;
   load(model: ModelRecord<H>, attempt: number): Promise<H>;
   /** One small real inference, run only when warm-up is turned on or asked for. */
@@ -29,10 +33,12 @@ export interface Engine<H> {
   close(): Promise<void>;
 }
 
-export type EngineFactory<H> = (server: ServerConfig, config: Config) => Engine<H>;
+export type EngineFactory<H> = (server: BuiltinServerConfig, config: Config) => Engine<H>;
 
-/** Reads `--config FILE --server NAME [--warmup]` and the server's section; exits 2 with the reason when they are wrong. */
-function readServerConfig(kind: ServerConfig['kind']): { config: Config; server: ServerConfig; forceWarmup: boolean } {
+/**
+ * Reads `--config FILE --server NAME [--warmup]` and the server's section; exits 2 with the reason when they are wrong.
+ */
+function readServerConfig(kind: BuiltinKind): { config: Config; server: BuiltinServerConfig; forceWarmup: boolean } {
   try {
     const { values } = parseArgs({
       options: {
@@ -49,7 +55,8 @@ function readServerConfig(kind: ServerConfig['kind']): { config: Config; server:
       throw new Error(
         `${values.config}: no server named "${values.server}"; it has ${config.servers.map((s) => s.name).join(', ')}`,
       );
-    if (server.kind !== kind) throw new Error(`server "${server.name}" is of kind ${server.kind}, not ${kind}`);
+    if (!isBuiltin(server) || server.kind !== kind)
+      throw new Error(`server "${server.name}" is of kind ${server.kind}, not ${kind}`);
     return { config, server, forceWarmup: Boolean(values.warmup) };
   } catch (err) {
     console.error(`error: ${messageOf(err)}`);
@@ -57,7 +64,7 @@ function readServerConfig(kind: ServerConfig['kind']): { config: Config; server:
   }
 }
 
-export async function runServer<H>(kind: ServerConfig['kind'], createEngine: EngineFactory<H>): Promise<void> {
+export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerConfig(kind);
   const logFile = timingLogFile(config.stateDir, server.name);
   const previousLoads =
@@ -82,7 +89,10 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   );
   let coldStartMs: number | undefined;
   let servingSent = false;
-  /** Pushes `serving` once, as soon as the first-priority models are ready (`ready` / `failed` follow when loading ends). */
+  /**
+   * Pushes `serving` once, as soon as the first-priority models are ready (`ready` / `failed` follow when loading
+   * ends).
+   */
   function reportProgress() {
     const status = serverStatus(models.values());
     if ((status === 'serving' || status === 'ok') && !servingSent) {
@@ -141,7 +151,7 @@ export async function runServer<H>(kind: ServerConfig['kind'], createEngine: Eng
   await loadModels(orderForLoading([...models.values()], server.order, previousLoads), {
     concurrency: server.concurrency,
     retries: server.retries,
-    retryDelayMs: server.retryDelay,
+    retryDelayMs: server.retryDelayMs,
     load: (m, attempt) => engine.load(m, attempt),
     warm: (m, handle) => (wantsWarmup(m.name) ? engine.warmup(m, handle) : undefined),
     emit,

@@ -23,7 +23,8 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
     if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
       throw new HttpError(
         415,
-        `content type ${req.headers['content-type']} is not accepted here; send multipart/form-data with a "file" field`,
+        `content type ${req.headers['content-type']} is not accepted here; ` +
+          'send multipart/form-data with a "file" field',
         'unsupported_media_type',
       );
     }

@@ -1,13 +1,7 @@
-// Warm-up, once: a model that is warm is never warmed again by later connections or requests; `force` warms it on purpose.
+// Warm-up, once: a model that is warm is never warmed again by later connections or requests; `force` warms it on
+// purpose.
+import type { WarmupResult } from '../../common/protocol.js';
 import type { ModelRecord } from './model-states.js';
-
-export interface WarmupResult {
-  name: string;
-  warmed: boolean;
-  skipped: boolean;
-  ms: number | null;
-  error: string | null;
-}
 
 /** Warms the ready models (all, or the one named); skips warm ones unless forced. */
 export async function warmModels<H>(

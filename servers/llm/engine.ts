@@ -1,9 +1,8 @@
 // The GGUF engine: checks the header, loads on a free lane, makes the context each request takes a sequence from.
-import { availableParallelism } from 'node:os';
 import type { LlamaContextSequence, LlamaModel, LlamaContext } from 'node-llama-cpp';
-import type { ServerConfig } from '../../src/config/schema.js';
-import { ModelLoadError } from '../../src/errors.js';
-import { checkLlmHeader, GgufError, readGgufHeader } from '../../src/models/gguf/read.js';
+import type { BuiltinServerConfig } from '../../common/config/types.js';
+import { ModelLoadError } from '../../common/errors.js';
+import { checkLlmHeader, GgufError, readGgufHeader } from '../../common/formats/gguf/read.js';
 import { Pool } from '../core/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
@@ -17,8 +16,8 @@ export interface LlmHandle {
   sequences: Pool<LlamaContextSequence>;
 }
 
-export function createLlmEngine(server: ServerConfig): Engine<LlmHandle> {
-  const threads = server.threads ?? Math.max(1, availableParallelism() - 1);
+export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> {
+  const threads = server.threads;
   // Imported here, not at the top, so the HTTP server is not held up by the runtime's ~0.7 s import.
   const runtime = import('node-llama-cpp');
   const lanes = new Lanes(Math.min(server.concurrency, server.models.length), async () => {

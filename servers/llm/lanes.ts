@@ -1,11 +1,17 @@
-// Llama instances that load models side by side. node-llama-cpp serializes loads on one instance, so a real cap of N needs N instances.
-// An instance costs ~0.5-0.8 s of CPU to start (node-llama-cpp forks a check of its binary), and on this 2-core machine a
-// 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such models made the cold start slower.
+// Llama instances that load models side by side. node-llama-cpp serializes loads on one instance, so a real cap of N
+// needs N instances.
+// An instance costs ~0.5-0.8 s of CPU to start (node-llama-cpp forks a check of its binary), and on this 2-core machine
+// a
+// 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such models made the cold start
+// slower.
 // So the first starts at once, and another starts only while enough bytes wait that they would outlast its start-up.
 import type { Llama } from 'node-llama-cpp';
 import { Pool } from '../core/pool.js';
 
-/** Waiting bytes worth one more instance: ~1.5 s of loading at the ~0.7 GB/s measured here, twice an instance's start-up. */
+/**
+ * Waiting bytes worth one more instance: ~1.5 s of loading at the ~0.7 GB/s measured here, twice an instance's
+ * start-up.
+ */
 export const LANE_WORTH_BYTES = 1024 ** 3;
 
 export class Lanes {
@@ -36,11 +42,14 @@ export class Lanes {
     return lane;
   }
 
-  /** One more instance per LANE_WORTH_BYTES waiting that no starting instance will take, up to the cap, never before the first is up. */
+  /**
+   * One more instance per LANE_WORTH_BYTES waiting that no starting instance will take, up to the cap, never before the
+   * first is up.
+   */
   private grow(): void {
     const starting = () => this.all.length - this.up;
     while (this.up > 0 && this.all.length < this.max && this.waitingBytes >= (starting() + 1) * LANE_WORTH_BYTES)
-      this.start();
+      void this.start();
   }
 
   /** Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. */

@@ -1,6 +1,7 @@
-// One cold start, measured: free ports → every server from scratch → ready (or the reason it was not) → stop → nothing left.
-import type { Config } from '../config/schema.js';
-import { ModelctlError, messageOf } from '../errors.js';
+// One cold start, measured: free ports → every server from scratch → ready (or the reason it was not) → stop → nothing
+// left.
+import type { Config } from '../../common/config/types.js';
+import { ModelctlError, messageOf } from '../../common/errors.js';
 import { evictFromCache } from '../models/page-cache.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { waitUntilGone } from '../supervisor/server-process.js';
@@ -28,12 +29,12 @@ export interface RunResult {
 
 export async function measureColdStart(
   config: Config,
-  opts: { deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void },
+  opts: { budgetMs: number; deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void },
 ): Promise<RunResult> {
   await assertPortsFree(config);
   if (opts.dropCaches)
     await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
-  const sup = new Supervisor(config, { budgetMs: opts.deadlineMs, graceMs: config.grace });
+  const sup = new Supervisor(config, { budgetMs: opts.budgetMs, deadlineMs: opts.deadlineMs, graceMs: config.graceMs });
   const pids = new Set<number>();
   sup.on('event', (e: { type: string; pid?: number }) => {
     if (e.type === 'spawned' && e.pid) pids.add(e.pid);
@@ -59,7 +60,7 @@ export async function measureColdStart(
   }));
   for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
   await sup.shutdown();
-  const left = await waitUntilGone([...pids], config.grace + 1000);
+  const left = await waitUntilGone([...pids], config.graceMs + 1000);
   if (left.length > 0) reason = `${reason ? `${reason}; ` : ''}processes left running after stop: ${left.join(', ')}`;
   const readies = servers.map((s) => s.readyMs);
   const coldStartMs = readies.every((r) => r !== undefined) ? Math.max(...(readies as number[])) : undefined;

@@ -86,11 +86,11 @@ export function buildReport(runs: RunResult[], budgetMs: number): ColdStartRepor
     };
   }
   const overBudget = coldStart !== null && coldStart.median > budgetMs;
-  const reason =
-    failed?.reason ??
-    (overBudget
-      ? `cold start ${coldStart!.median} ms (median of ${runs.length}) is over the budget of ${budgetMs} ms; critical path: ${criticalPath?.server}${criticalPath?.model ? `/${criticalPath.model}` : ''}`
-      : null);
+  const pathName = criticalPath ? [criticalPath.server, criticalPath.model].filter(Boolean).join('/') : 'none';
+  const overBudgetReason =
+    `cold start ${coldStart?.median} ms (median of ${runs.length}) is over the budget of ${budgetMs} ms; ` +
+    `critical path: ${pathName}`;
+  const reason = failed?.reason ?? (overBudget ? overBudgetReason : null);
   return {
     passed: !failed && !overBudget && coldStart !== null,
     reason,

@@ -1,16 +1,16 @@
 // `modelctl coldstart-test`: the CI gate. Cold-starts the whole stack N times from scratch, reports where the time went
 // (console, JSON, JUnit), compares with the last report, and passes only when the median cold start is within budget.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadConfig } from '../config/load.js';
-import { formatMs } from '../config/units.js';
-import { ConfigError, ExitCode, ModelctlError } from '../errors.js';
+import { loadConfig } from '../../common/config/load.js';
+import { formatMs } from '../report/format.js';
+import { ConfigError, ExitCode, ModelctlError, messageOf } from '../../common/errors.js';
 import { measureColdStart, type RunResult } from '../coldstart/measure.js';
 import { buildReport, compareWithBaseline, type ColdStartReport } from '../coldstart/report.js';
 import { coldStartTable } from '../report/coldstart-table.js';
 import { junitXml } from '../report/junit.js';
 import { paint } from '../report/style.js';
-import { budgetOf } from './up.js';
-import { pullOrThrow } from './pull.js';
+import { budgetFlag } from '../flags.js';
+import { pullOrThrow } from '../models/pull.js';
 
 export interface ColdStartOptions {
   config: string;
@@ -25,18 +25,24 @@ export interface ColdStartOptions {
   pull: boolean;
 }
 
+/** The earlier report to compare with; none when the file does not exist. A file that is not a report is an error. */
 function readBaseline(file: string | undefined): ColdStartReport | undefined {
   if (!file || !existsSync(file)) return undefined;
+  let report: Partial<ColdStartReport>;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ColdStartReport;
-  } catch {
-    return undefined;
+    report = JSON.parse(readFileSync(file, 'utf8')) as Partial<ColdStartReport>;
+  } catch (err) {
+    throw new ConfigError([`baseline ${file}: not valid JSON (${messageOf(err)}); delete it or pass --baseline FILE`]);
   }
+  if (!Array.isArray(report.servers)) {
+    throw new ConfigError([`baseline ${file}: not a coldstart-test report (it has no "servers" list)`]);
+  }
+  return report as ColdStartReport;
 }
 
 export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   const config = loadConfig(opts.config);
-  const budgetMs = budgetOf(config, opts.budget);
+  const budgetMs = budgetFlag(config, opts.budget);
   const runs = Number(opts.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100)
     throw new ConfigError([`--runs: expected a whole number from 1 to 100, got "${opts.runs}"`]);
@@ -56,7 +62,7 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
   const results: RunResult[] = [];
   for (let i = 1; i <= runs; i++) {
-    const r = await measureColdStart(config, { deadlineMs, dropCaches: Boolean(opts.dropCaches) });
+    const r = await measureColdStart(config, { budgetMs, deadlineMs, dropCaches: Boolean(opts.dropCaches) });
     results.push(r);
     say(`run ${i}/${runs}: ${r.ok ? `cold start ${formatMs(r.coldStartMs!)}` : paint.red(`failed: ${r.reason}`)}`);
     if (!r.ok) break;
@@ -69,8 +75,6 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   if (opts.json) console.log(json);
   else console.log(`\n${coldStartTable(report, paint)}`);
   if (!report.passed) {
-    const err = new ModelctlError(report.reason ?? 'cold-start test failed', { exitCode: ExitCode.failure });
-    err.reported = true;
-    throw err;
+    throw new ModelctlError(report.reason ?? 'cold-start test failed', { exitCode: ExitCode.failure, reported: true });
   }
 }

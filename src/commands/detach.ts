@@ -1,11 +1,12 @@
-// `up --detach`: the foreground command starts `up --daemon` in the background, waits for its ready (or failure) over IPC,
+// `up --detach`: the foreground command starts `up --daemon` in the background, waits for its ready (or failure) over
+// IPC,
 // prints the outcome and returns; the daemon keeps supervising, writing its log to .modelctl/logs/supervisor.log.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/schema.js';
-import { ExitCode, ModelctlError } from '../errors.js';
+import type { Config } from '../../common/config/types.js';
+import { ExitCode, ModelctlError } from '../../common/errors.js';
 import type { SummaryRow } from '../supervisor/events.js';
 import { summaryTable } from '../report/summary.js';
 
@@ -64,8 +65,10 @@ export async function runDetached(
     throw new ModelctlError(`${outcome.message}\n(log: ${logFile})`, { exitCode: outcome.exitCode as ExitCode });
   }
   if (opts.json) console.log(JSON.stringify({ ...outcome, type: 'result', ok: true, detached: true, pid: daemon.pid }));
-  else
+  else {
+    console.log(summaryTable(outcome.summary, outcome.coldStartMs, outcome.budgetMs));
     console.log(
-      `${summaryTable(outcome.summary, outcome.coldStartMs, outcome.budgetMs)}\nrunning in the background (supervisor pid ${daemon.pid}); \`modelctl down\` stops it, logs in ${logFile}`,
+      `running in the background (supervisor pid ${daemon.pid}); \`modelctl down\` stops it, logs in ${logFile}`,
     );
+  }
 }

@@ -1,9 +1,10 @@
-// `modelctl down`: stops the stack `up` started (detached or in another terminal) and waits until every process is gone.
+// `modelctl down`: stops the stack `up` started (detached or in another terminal) and waits until every process is
+// gone.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { formatMs } from '../config/units.js';
-import { ModelctlError } from '../errors.js';
+import { loadConfig } from '../../common/config/load.js';
+import { formatMs } from '../report/format.js';
+import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
 import { isAlive, killQuietly, waitUntilGone } from '../supervisor/server-process.js';
 
@@ -14,10 +15,11 @@ export async function down(opts: { config: string }): Promise<void> {
   const started = performance.now();
   const serverPids = state.servers.flatMap((s) => s.pids);
   const all = [state.supervisorPid, ...serverPids];
-  // The supervisor stops its servers with their grace period; a supervisor that is gone leaves servers that stop on SIGTERM.
+  // The supervisor stops its servers with their grace period; a supervisor that is gone leaves servers that stop on
+  // SIGTERM.
   if (isAlive(state.supervisorPid)) killQuietly(state.supervisorPid, 'SIGTERM');
   else for (const pid of serverPids) killQuietly(pid, 'SIGTERM');
-  if ((await waitUntilGone(all, config.grace + 3000)).length > 0) {
+  if ((await waitUntilGone(all, config.graceMs + 3000)).length > 0) {
     for (const pid of all) killQuietly(pid, 'SIGKILL');
     const left = await waitUntilGone(all, 2000);
     if (left.length > 0) throw new ModelctlError(`processes still alive after SIGKILL: ${left.join(', ')}`);

@@ -3,9 +3,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { loadConfig } from '../../common/config/load.js';
+import type { Config } from '../../common/config/types.js';
+import { ConfigError } from '../../common/errors.js';
 import { composeFile } from '../export/compose.js';
 import { k8sManifests } from '../export/k8s.js';
 import { systemdUnits } from '../export/systemd.js';

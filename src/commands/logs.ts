@@ -1,8 +1,8 @@
 // `modelctl logs`: the timing logs, in plain words by default or as raw JSON lines; `-f` follows.
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../../common/config/load.js';
 import { paint } from '../report/style.js';
-import { describeEvent, type TimingEvent } from '../timing/events.js';
-import { followTimingEvents, readTimingEvents, timingLogFiles } from '../timing/reader.js';
+import { describeEvent, type TimingEvent } from '../../common/timing/events.js';
+import { followTimingEvents, readTimingEvents, timingLogFiles } from '../../common/timing/reader.js';
 
 export async function logs(
   server: string | undefined,

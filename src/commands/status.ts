@@ -1,8 +1,9 @@
 // `modelctl status`: the running stack, from the state file (pids, state, restarts) and each server's /health (models).
 import got from 'got';
-import { loadConfig } from '../config/load.js';
-import { formatMs } from '../config/units.js';
-import { ModelctlError } from '../errors.js';
+import { loadConfig } from '../../common/config/load.js';
+import { formatMs } from '../report/format.js';
+import { ModelctlError } from '../../common/errors.js';
+import { modelLine, stateWord } from '../report/model-line.js';
 import { paint } from '../report/style.js';
 import { readStackState } from '../supervisor/state-file.js';
 import { isAlive } from '../supervisor/server-process.js';
@@ -27,9 +28,7 @@ export async function status(opts: { config: string; json?: boolean }): Promise<
   const state = readStackState(config.stateDir);
   if (!state || !isAlive(state.supervisorPid)) {
     if (opts.json) console.log(JSON.stringify({ running: false }));
-    const err = new ModelctlError('no stack is running');
-    err.reported = Boolean(opts.json);
-    throw err;
+    throw new ModelctlError('no stack is running', { reported: Boolean(opts.json) });
   }
   const servers = await Promise.all(
     state.servers.map(async (s) => ({
@@ -57,14 +56,9 @@ export async function status(opts: { config: string; json?: boolean }): Promise<
     );
   console.log(`stack from ${state.config}, supervisor pid ${state.supervisorPid}, up ${formatMs(uptimeMs)}`);
   for (const s of servers) {
-    const color = s.state === 'ready' ? paint.green : s.state === 'failed' ? paint.red : paint.yellow;
-    console.log(
-      `${s.name.padEnd(10)} ${color(s.state.padEnd(10))} pid ${s.pids.join(',') || '-'}  ${s.host}:${s.port}  health ${s.health?.status ?? 'unreachable'}  restarts ${s.restarts}`,
-    );
-    for (const m of s.health?.models ?? []) {
-      console.log(
-        `  ${m.name.padEnd(14)} ${m.state.padEnd(9)} ${m.loadMs === null ? '' : formatMs(m.loadMs)}${m.attempts > 1 ? ` (${m.attempts} attempts)` : ''}${m.error ? paint.red(` ${m.error}`) : ''}`,
-      );
-    }
+    const where = `pid ${s.pids.join(',') || '-'}  ${s.host}:${s.port}`;
+    const health = `health ${s.health?.status ?? 'unreachable'}`;
+    console.log(`${s.name.padEnd(10)} ${stateWord(paint, s.state)} ${where}  ${health}  restarts ${s.restarts}`);
+    for (const m of s.health?.models ?? []) console.log(modelLine(paint, m));
   }
 }

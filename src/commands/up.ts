@@ -1,8 +1,7 @@
-// `modelctl up`: config → pull → ports → start every server at once → live progress → summary → supervise until a signal.
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { parseDuration } from '../config/units.js';
-import { ConfigError, ExitCode, ModelctlError, messageOf } from '../errors.js';
+// `modelctl up`: config → pull → ports → start every server at once → live progress → summary → supervise until a
+// signal.
+import { loadConfig } from '../../common/config/load.js';
+import { alreadyReported, ExitCode, ModelctlError, messageOf } from '../../common/errors.js';
 import { jsonReporter } from '../report/json.js';
 import { liveReporter } from '../report/live.js';
 import { plainReporter } from '../report/plain.js';
@@ -12,7 +11,9 @@ import { assertPortsFree } from '../supervisor/ports.js';
 import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runDetached, tellParent } from './detach.js';
-import { formatPullResult, pullOrThrow } from './pull.js';
+import { pullOrThrow } from '../models/pull.js';
+import { formatPullResult } from '../report/pull-line.js';
+import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {
   /** `wait` is checked by commander (`choices`). */
@@ -26,15 +27,6 @@ export interface UpOptions {
   warmup?: boolean;
 }
 
-/** The budget from --budget, or the config's. */
-export function budgetOf(config: Config, flag: string | undefined): number {
-  if (flag === undefined) return config.budget;
-  const ms = parseDuration(flag);
-  if (ms === undefined)
-    throw new ConfigError([`--budget: expected a duration such as 500ms, 0.5s or 2m, got "${flag}"`]);
-  return ms;
-}
-
 function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
   if (opts.json) return jsonReporter();
   if (process.stdout.isTTY && !opts.daemon) return liveReporter(paint, sup);
@@ -46,7 +38,7 @@ function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
 
 export async function up(opts: UpOptions): Promise<void> {
   const config = loadConfig(opts.config);
-  const budgetMs = budgetOf(config, opts.budget);
+  const budgetMs = budgetFlag(config, opts.budget);
   const quietNote = (text: string) =>
     opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text);
   if (opts.pull)
@@ -56,7 +48,7 @@ export async function up(opts: UpOptions): Promise<void> {
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 
-  const sup = new Supervisor(config, { budgetMs, graceMs: config.grace, wait: opts.wait, warmup: opts.warmup });
+  const sup = new Supervisor(config, { budgetMs, graceMs: config.graceMs, wait: opts.wait, warmup: opts.warmup });
   const reporter = chooseReporter(opts, sup);
   sup.on('event', (e) => reporter.event(e));
   const forgetState = trackStackState(config, sup, Boolean(opts.daemon));
@@ -81,8 +73,7 @@ export async function up(opts: UpOptions): Promise<void> {
     tellParent({ type: 'failed', message: messageOf(err), exitCode });
     reporter.close();
     forgetState();
-    if (err instanceof ModelctlError) err.reported = true;
-    throw err;
+    throw err instanceof ModelctlError ? alreadyReported(err) : err;
   }
   const signal = await stopped;
   reporter.note(`${signal}: stopping every server`);

@@ -1,10 +1,15 @@
 // `modelctl warmup [MODEL] [--force]`: asks each of our running servers to warm its models (POST /admin/warmup).
 import got from 'got';
-import { loadConfig } from '../config/load.js';
-import { formatMs } from '../config/units.js';
-import { ModelctlError } from '../errors.js';
+import { loadConfig } from '../../common/config/load.js';
+import { formatMs } from '../report/format.js';
+import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
-import type { WarmupResult } from '../../servers/core/warmup.js';
+import { isBuiltinKind, type WarmupResult } from '../../common/protocol.js';
+
+function warmupOutcome(r: WarmupResult): string {
+  if (r.warmed) return `warmed in ${formatMs(r.ms!)}`;
+  return r.skipped ? 'already warm (skipped; --force warms again)' : `not warmed: ${r.error}`;
+}
 
 export async function warmup(
   model: string | undefined,
@@ -14,7 +19,7 @@ export async function warmup(
   const state = readStackState(config.stateDir);
   if (!state) throw new ModelctlError('no stack is running: start one with `modelctl up`');
   const ours = state.servers
-    .filter((s) => s.kind !== 'command')
+    .filter((s) => isBuiltinKind(s.kind))
     .filter((s) => !model || config.servers.find((c) => c.name === s.name)?.models.some((m) => m.name === model));
   if (ours.length === 0)
     throw new ModelctlError(model ? `no running server has a model named "${model}"` : 'no built-in server is running');
@@ -30,8 +35,6 @@ export async function warmup(
   const flat = results.flat();
   if (opts.json) return console.log(JSON.stringify(flat, null, 2));
   for (const r of flat) {
-    console.log(
-      `${r.server}/${r.name}: ${r.warmed ? `warmed in ${formatMs(r.ms!)}` : r.skipped ? 'already warm (skipped; --force warms again)' : `not warmed: ${r.error}`}`,
-    );
+    console.log(`${r.server}/${r.name}: ${warmupOutcome(r)}`);
   }
 }

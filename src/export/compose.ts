@@ -1,6 +1,6 @@
 // Docker Compose: one service per server; the healthcheck's start_period is the budget, so `docker compose up --wait`
 // is the cold-start gate; depends_on waits for the servers a server needs to be healthy.
-import type { Config } from '../config/schema.js';
+import type { Config } from '../../common/config/types.js';
 import { CONTAINER_ROOT, planServers } from './plan.js';
 
 export function composeFile(config: Config, o: { image: string; modelsVolume: string }): object {

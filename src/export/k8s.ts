@@ -1,6 +1,6 @@
 // Kubernetes manifests: per server a Deployment and a Service; one ConfigMap with models.yaml (hosts 0.0.0.0).
 // The startup probe waits for the whole cold start, readiness means "serving", liveness never fails while loading.
-import type { Config } from '../config/schema.js';
+import type { Config } from '../../common/config/types.js';
 import { CONTAINER_ROOT, planServers, startupProbeTiming, type ServerPlan } from './plan.js';
 
 export interface K8sOptions {
@@ -33,7 +33,7 @@ function deployment(p: ServerPlan, o: K8sOptions) {
     { name: 'models', mountPath: `${CONTAINER_ROOT}/models` },
     { name: 'state', mountPath: `${CONTAINER_ROOT}/.modelctl` },
   ];
-  const ours = p.kind !== 'command';
+  const ours = p.builtin;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -1,5 +1,6 @@
 // What every export target needs to know about a server, worked out once: its command, port, probes, budget and grace.
-import type { Config, ServerConfig } from '../config/schema.js';
+import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
+import { serverArgs, serverEntry } from '../../common/protocol.js';
 
 /** Where the config and models live inside a container. */
 export const CONTAINER_ROOT = '/srv/modelctl';
@@ -7,6 +8,8 @@ export const CONTAINER_ROOT = '/srv/modelctl';
 export interface ServerPlan {
   name: string;
   kind: ServerConfig['kind'];
+  /** One of our servers (probes on /health, /livez; READY=1 to systemd), or a foreign command. */
+  builtin: boolean;
   port: number;
   /** The command line inside the image (our servers: node + dist path; foreign: their own command). */
   command: string[];
@@ -24,19 +27,20 @@ export interface ServerPlan {
 
 export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[] {
   return config.servers.map((s) => {
-    const ours = s.kind !== 'command';
+    const ours = isBuiltin(s);
     return {
       name: s.name,
       kind: s.kind,
+      builtin: ours,
       port: s.port,
       command: ours
-        ? ['node', `${root}/app/dist/servers/${s.kind}/main.js`, '--config', `${root}/models.yaml`, '--server', s.name]
-        : s.command!,
+        ? ['node', `${root}/app/dist/${serverEntry(s.kind)}`, ...serverArgs(`${root}/models.yaml`, s.name)]
+        : s.command,
       startupPath: ours ? '/health' : s.health,
       readinessPath: ours ? '/health?ready=any' : s.health,
       livenessPath: ours ? '/livez' : undefined,
-      budgetSeconds: Math.ceil(config.budget / 1000),
-      graceSeconds: Math.ceil(config.grace / 1000),
+      budgetSeconds: Math.ceil(config.budgetMs / 1000),
+      graceSeconds: Math.ceil(config.graceMs / 1000),
       restart: s.restart,
       dependsOn: [...s.dependsOn].sort(),
     };

@@ -1,9 +1,11 @@
 // systemd units: one per server. Ours are Type=notify (READY=1 once every required model is ready, sent with
-// systemd-notify, hence NotifyAccess=all); a foreign one is Type=exec with an ExecStartPost that waits for its health URL.
+// systemd-notify, hence NotifyAccess=all); a foreign one is Type=exec with an ExecStartPost that waits for its health
+// URL.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../../common/config/types.js';
+import { isBuiltinKind, serverArgs, serverEntry } from '../../common/protocol.js';
 import { planServers } from './plan.js';
 
 /** The installed modelctl (the folder holding its package.json): units run the built servers in place. */
@@ -15,9 +17,9 @@ function appRoot(): string {
 
 export function systemdUnits(config: Config, root = appRoot()): { file: string; text: string }[] {
   return planServers(config, '').map((p) => {
-    const ours = p.kind !== 'command';
-    const exec = ours
-      ? ['/usr/bin/env', 'node', `${root}/dist/servers/${p.kind}/main.js`, '--config', config.file, '--server', p.name]
+    const ours = p.builtin;
+    const exec = isBuiltinKind(p.kind)
+      ? ['/usr/bin/env', 'node', `${root}/dist/${serverEntry(p.kind)}`, ...serverArgs(config.file, p.name)]
       : p.command;
     const deps = p.dependsOn.map((d) => `modelctl-${d}.service`);
     const server = config.servers.find((s) => s.name === p.name)!;
@@ -45,7 +47,7 @@ export function systemdUnits(config: Config, root = appRoot()): { file: string; 
       'KillMode=mixed',
       'KillSignal=SIGTERM',
       `Restart=${p.restart.policy === 'off' ? 'no' : 'on-failure'}`,
-      `RestartSec=${Math.max(1, Math.round(p.restart.backoff / 1000))}`,
+      `RestartSec=${Math.max(1, Math.round(p.restart.backoffMs / 1000))}`,
       `RestartSteps=${Math.max(1, p.restart.max)}`,
       'RestartMaxDelaySec=30',
       '',

@@ -1,6 +1,6 @@
 // Synthesizes a random-weight llama-architecture GGUF that node-llama-cpp loads and runs: the offline demo LLM.
-import { ValueType, TensorType, type MetadataValue } from './gguf/format.js';
-import { writeGguf, type TensorSpec } from './gguf/write.js';
+import { ValueType, TensorType, type MetadataValue } from '../../common/formats/gguf/format.js';
+import { writeGguf, type TensorSpec } from '../../common/formats/gguf/write.js';
 import { f16Random, f32Ones, seededBytes } from './random-bytes.js';
 
 export interface LlamaShape {
@@ -13,7 +13,10 @@ export interface LlamaShape {
 
 const WORDS = ['the', 'a', 'model', 'server', 'ready', 'hello', 'world', 'cold', 'start', 'fast', 'load', 'token'];
 const BYTE_TOKENS = Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`);
-/** SentencePiece-style vocabulary: control tokens, 256 byte fallbacks (enough to tokenize any text), the space piece, a few words. */
+/**
+ * SentencePiece-style vocabulary: control tokens, 256 byte fallbacks (enough to tokenize any text), the space piece, a
+ * few words.
+ */
 export const DEMO_VOCAB = ['<unk>', '<s>', '</s>', ...BYTE_TOKENS, '\u2581', ...WORDS.map((w) => `\u2581${w}`)];
 const TOKEN_TYPES = DEMO_VOCAB.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 3 + 256 ? 6 : 1));
 
@@ -28,11 +31,19 @@ export function shapeForSize(bytes: number): LlamaShape {
   let blocks = 2;
   for (const e of EMBEDDINGS) {
     const l = Math.round((params - e * DEMO_VOCAB.length - e) / blockParams(e));
-    if (l >= 4 || e === EMBEDDINGS[0]) { embedding = e; blocks = Math.max(1, l); }
+    if (l >= 4 || e === EMBEDDINGS[0]) {
+      embedding = e;
+      blocks = Math.max(1, l);
+    }
   }
-  return { embedding, blocks, feedForward: feedForwardOf(embedding), heads: Math.max(1, embedding / 64), contextLength: 2048 };
+  return {
+    embedding,
+    blocks,
+    feedForward: feedForwardOf(embedding),
+    heads: Math.max(1, embedding / 64),
+    contextLength: 2048,
+  };
 }
-
 
 const str = (value: string): MetadataValue => ({ type: ValueType.STRING, value });
 const u32 = (value: number): MetadataValue => ({ type: ValueType.UINT32, value });
@@ -62,7 +73,9 @@ export function llamaMetadata(name: string, s: LlamaShape): Record<string, Metad
 }
 
 export function llamaTensors(s: LlamaShape, seed: string): TensorSpec[] {
-  const E = s.embedding, F = s.feedForward, V = DEMO_VOCAB.length;
+  const E = s.embedding,
+    F = s.feedForward,
+    V = DEMO_VOCAB.length;
   const weights = f16Random(seededBytes(seed));
   const f16 = (name: string, dims: number[]): TensorSpec => ({ name, dims, type: TensorType.F16, fill: weights });
   const norm = (name: string): TensorSpec => ({ name, dims: [E], type: TensorType.F32, fill: f32Ones });
@@ -71,10 +84,14 @@ export function llamaTensors(s: LlamaShape, seed: string): TensorSpec[] {
     const p = `blk.${b}.`;
     tensors.push(
       norm(`${p}attn_norm.weight`),
-      f16(`${p}attn_q.weight`, [E, E]), f16(`${p}attn_k.weight`, [E, E]),
-      f16(`${p}attn_v.weight`, [E, E]), f16(`${p}attn_output.weight`, [E, E]),
+      f16(`${p}attn_q.weight`, [E, E]),
+      f16(`${p}attn_k.weight`, [E, E]),
+      f16(`${p}attn_v.weight`, [E, E]),
+      f16(`${p}attn_output.weight`, [E, E]),
       norm(`${p}ffn_norm.weight`),
-      f16(`${p}ffn_gate.weight`, [E, F]), f16(`${p}ffn_up.weight`, [E, F]), f16(`${p}ffn_down.weight`, [F, E]),
+      f16(`${p}ffn_gate.weight`, [E, F]),
+      f16(`${p}ffn_up.weight`, [E, F]),
+      f16(`${p}ffn_down.weight`, [F, E]),
     );
   }
   tensors.push(norm('output_norm.weight'));
@@ -82,7 +99,10 @@ export function llamaTensors(s: LlamaShape, seed: string): TensorSpec[] {
 }
 
 /** Writes a demo llama model of about `bytes` to `path`; the same name, size and seed give the same bytes. */
-export async function writeDemoLlama(path: string, opts: { name: string; bytes: number; seed: string }): Promise<number> {
+export async function writeDemoLlama(
+  path: string,
+  opts: { name: string; bytes: number; seed: string },
+): Promise<number> {
   const shape = shapeForSize(opts.bytes);
   return writeGguf(path, llamaMetadata(opts.name, shape), llamaTensors(shape, opts.seed));
 }

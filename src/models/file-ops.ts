@@ -11,7 +11,10 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 export async function fileSize(file: string): Promise<number | undefined> {
-  return stat(file).then((s) => s.size, () => undefined);
+  return stat(file).then(
+    (s) => s.size,
+    () => undefined,
+  );
 }
 
 /** Runs `write(tmp)` and renames tmp onto `file`; a failure leaves `file` untouched and no temp file behind. */

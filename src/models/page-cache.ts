@@ -3,5 +3,7 @@
 import { execa } from 'execa';
 
 export async function evictFromCache(files: string[]): Promise<void> {
-  await Promise.all(files.map((f) => execa('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none'], { reject: false })));
+  await Promise.all(
+    files.map((f) => execa('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none'], { reject: false })),
+  );
 }

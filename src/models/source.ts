@@ -1,9 +1,8 @@
 // Parses a model's `source:`: `demo:llama?size=200MB&seed=2`, `demo:whisper?…`, or an http(s) URL.
-import { parseSize } from '../config/units.js';
+import { parseSize } from '../../common/config/units.js';
 
 export type Source =
-  | { kind: 'demo'; engine: string; bytes?: number; seed: string; params: URLSearchParams }
-  | { kind: 'url'; url: URL };
+  { kind: 'demo'; engine: string; bytes?: number; seed: string; params: URLSearchParams } | { kind: 'url'; url: URL };
 
 /** `model` seeds demo models by default so two demo models of one config differ. */
 export function parseSource(text: string, model: string): Source {
@@ -12,7 +11,8 @@ export function parseSource(text: string, model: string): Source {
     const params = new URLSearchParams(query);
     const sizeText = params.get('size');
     const bytes = sizeText === null ? undefined : parseSize(sizeText);
-    if (sizeText !== null && bytes === undefined) throw new Error(`size=${sizeText} is not a size such as 512KB, 200MB or 1GB`);
+    if (sizeText !== null && bytes === undefined)
+      throw new Error(`size=${sizeText} is not a size such as 512KB, 200MB or 1GB`);
     return { kind: 'demo', engine, bytes, seed: params.get('seed') ?? model, params };
   }
   let url: URL;
@@ -21,6 +21,7 @@ export function parseSource(text: string, model: string): Source {
   } catch {
     throw new Error(`"${text}" is neither demo:<kind> nor a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${url.protocol} URLs are not supported; use http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${url.protocol} URLs are not supported; use http(s)`);
   return { kind: 'url', url };
 }

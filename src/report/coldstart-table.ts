@@ -1,7 +1,9 @@
-// The console view of a cold-start report: per server and model, load time, spread, attempts, share, and the critical path.
+// The console view of a cold-start report: per server and model, load time, spread, attempts, share, and the critical
+// path.
 import type { ChalkInstance } from 'chalk';
 import type { ColdStartReport, Stats } from '../coldstart/report.js';
-import { formatMs } from '../config/units.js';
+import { formatMs } from './format.js';
+import { formatTable } from './table.js';
 
 const spread = (s: Stats | null, runs: number) => (s && runs > 1 ? `${formatMs(s.min)}–${formatMs(s.max)}` : '');
 
@@ -28,17 +30,11 @@ export function coldStartTable(r: ColdStartReport, paint: ChalkInstance): string
       ]);
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (c: string[]) =>
-    c
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const out = [line(header), ...rows.map(line), ''];
-  if (r.criticalPath) {
-    out.push(
-      `critical path: ${r.criticalPath.server} ready at ${formatMs(r.criticalPath.readyMs)}${r.criticalPath.model ? `, last model ${r.criticalPath.model}` : ''}`,
-    );
+  const out = [...formatTable(header, rows), ''];
+  const path = r.criticalPath;
+  if (path) {
+    const lastModel = path.model ? `, last model ${path.model}` : '';
+    out.push(`critical path: ${path.server} ready at ${formatMs(path.readyMs)}${lastModel}`);
   }
   for (const g of r.regressions)
     out.push(

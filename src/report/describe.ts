@@ -1,7 +1,7 @@
 // One sentence per supervisor event, shared by the plain log and the live view.
-import { formatMs } from '../config/units.js';
+import { formatMs } from './format.js';
 import type { SupervisorEvent } from '../supervisor/events.js';
-import { describeEvent } from '../timing/events.js';
+import { describeEvent } from '../../common/timing/events.js';
 
 export function describeSupervisorEvent(e: SupervisorEvent): string | undefined {
   switch (e.type) {

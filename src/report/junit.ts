@@ -1,4 +1,5 @@
-// JUnit XML for CI systems: one testcase per server (ready within budget) and per model (loaded), failures with the reason.
+// JUnit XML for CI systems: one testcase per server (ready within budget) and per model (loaded), failures with the
+// reason.
 import type { ColdStartReport } from '../coldstart/report.js';
 
 const escape = (s: string) =>
@@ -35,10 +36,11 @@ export function junitXml(r: ColdStartReport): string {
     }
   }
   if (r.servers.length === 0) testcase('coldstart', 'stack ready', null, r.reason ?? 'not ready');
+  const counts = `tests="${cases.length}" failures="${failures}" time="${seconds(r.coldStartMs)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="modelctl coldstart-test" tests="${cases.length}" failures="${failures}" time="${seconds(r.coldStartMs)}">`,
-    `  <testsuite name="coldstart" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(r.coldStartMs)}">`,
+    `<testsuites name="modelctl coldstart-test" ${counts}>`,
+    `  <testsuite name="coldstart" errors="0" skipped="0" ${counts}>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -1,25 +1,13 @@
 // The live view on a terminal: one block per server and model (state, elapsed, attempts), redrawn in place;
 // server output and notable events scroll above it.
 import type { ChalkInstance } from 'chalk';
-import { formatMs } from '../config/units.js';
+import { formatMs } from './format.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { describeSupervisorEvent } from './describe.js';
-import { serverColor } from './plain.js';
+import { serverColor } from './style.js';
+import { modelLine, stateWord } from './model-line.js';
 import type { Reporter } from './reporter.js';
 import { summaryTable } from './summary.js';
-
-const STATE_COLOR: Record<string, 'green' | 'yellow' | 'red' | 'gray' | 'blue'> = {
-  ready: 'green',
-  loading: 'yellow',
-  starting: 'yellow',
-  retrying: 'yellow',
-  restarting: 'yellow',
-  queued: 'gray',
-  pending: 'gray',
-  failed: 'red',
-  stopping: 'blue',
-  stopped: 'gray',
-};
 
 export function liveReporter(
   paint: ChalkInstance,
@@ -30,15 +18,10 @@ export function liveReporter(
   const tag = serverColor(paint, names);
   let drawn = 0;
   let settled = false;
-  const state = (s: string) => paint[STATE_COLOR[s] ?? 'gray'](s.padEnd(10));
+  const serverLine = (s: (typeof sup.servers)[number]) =>
+    `${tag(s.config.name)}  ${stateWord(paint, s.state)} ${paint.dim(formatMs(s.readyAt ?? sup.now()))}`;
   const render = () =>
-    sup.servers.flatMap((s) => [
-      `${tag(s.config.name)}  ${state(s.state)} ${paint.dim(s.readyAt !== undefined ? formatMs(s.readyAt) : formatMs(sup.now()))}`,
-      ...[...s.models.values()].map(
-        (m) =>
-          `  ${m.name.padEnd(14)} ${state(m.state)} ${m.loadMs !== undefined ? formatMs(m.loadMs) : ''}${m.attempts > 1 ? paint.dim(` attempt ${m.attempts}`) : ''}${m.error && m.state !== 'ready' ? paint.red(` ${m.error}`) : ''}`,
-      ),
-    ]);
+    sup.servers.flatMap((s) => [serverLine(s), ...[...s.models.values()].map((m) => modelLine(paint, m))]);
   const clear = () => {
     if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[0J`);
     drawn = 0;

@@ -1,18 +1,9 @@
 // Timestamped lines for logs and CI: one per event, server name first, server output after a bar.
 import type { ChalkInstance } from 'chalk';
 import { describeSupervisorEvent } from './describe.js';
+import { serverColor } from './style.js';
 import type { Reporter } from './reporter.js';
 import { summaryTable } from './summary.js';
-
-const COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue'] as const;
-
-/** A stable colour per server name. */
-export function serverColor(paint: ChalkInstance, names: string[]) {
-  return (name: string) =>
-    paint[COLORS[Math.max(0, names.indexOf(name)) % COLORS.length]!](
-      name.padEnd(Math.max(...names.map((n) => n.length))),
-    );
-}
 
 const clock = () => new Date().toISOString().slice(11, 23);
 

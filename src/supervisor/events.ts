@@ -1,6 +1,7 @@
-// What the supervisor tells the world: one event stream that the live view, the plain log, --json and the state file all read.
-import type { TimingEvent } from '../timing/events.js';
-import type { ModelState } from '../../servers/core/model-states.js';
+// What the supervisor tells the world: one event stream that the live view, the plain log, --json and the state file
+// all read.
+import type { TimingEvent } from '../../common/timing/events.js';
+import type { ModelState } from '../../common/protocol.js';
 import type { ServerState } from './states.js';
 
 /** `at` is milliseconds since the supervisor started the stack. */

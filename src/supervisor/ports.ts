@@ -1,7 +1,8 @@
-// Before anything starts: every configured port must be free, or we fail with that reason instead of measuring someone else's server.
+// Before anything starts: every configured port must be free, or we fail with that reason instead of measuring someone
+// else's server.
 import { createServer } from 'node:net';
-import type { Config } from '../config/schema.js';
-import { PortInUseError } from '../errors.js';
+import type { Config } from '../../common/config/types.js';
+import { PortInUseError } from '../../common/errors.js';
 
 function portIsFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,7 +1,8 @@
 // Waiting for one server to be ready is a race: ready (pushed over IPC, or a 2xx health answer) | the child exiting |
-// a model failing for good | the deadline | an abort (Ctrl-C). The first to happen decides; everything else is cleaned up.
+// a model failing for good | the deadline | an abort (Ctrl-C). The first to happen decides; everything else is cleaned
+// up.
 import type { EventEmitter } from 'node:events';
-import type { ServerMessage } from '../../servers/core/ready-signal.js';
+import type { ServerMessage } from '../../common/protocol.js';
 import type { ExitInfo } from './server-process.js';
 
 export type Outcome =

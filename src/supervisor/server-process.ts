@@ -1,11 +1,12 @@
-// One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace → SIGKILL.
+// One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace →
+// SIGKILL.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { execaNode } from 'execa';
-import type { Config, ServerConfig } from '../config/schema.js';
-import type { ServerMessage } from '../../servers/core/ready-signal.js';
+import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
+import { serverArgs, serverEntryPath, type ServerMessage } from '../../common/protocol.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -38,16 +39,16 @@ const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 /** Built-in servers run their own main; a foreign command runs under the guard, which ends it when we go. */
 export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?: boolean } = {}): LaunchSpec {
   const env = { ...server.env, MODELCTL_SERVER: server.name };
-  if (server.kind === 'command') {
+  if (!isBuiltin(server)) {
     return {
       script: distPath('./guard.js'),
-      args: [String(config.grace), '--', ...server.command!],
+      args: [String(config.graceMs), '--', ...server.command],
       env,
       cwd: config.dir,
     };
   }
-  const args = ['--config', config.file, '--server', server.name, ...(opts.warmup ? ['--warmup'] : [])];
-  return { script: distPath(`../../servers/${server.kind}/main.js`), args, env, cwd: config.dir };
+  const args = [...serverArgs(config.file, server.name), ...(opts.warmup ? ['--warmup'] : [])];
+  return { script: serverEntryPath(server.kind), args, env, cwd: config.dir };
 }
 
 const KEEP_LINES = 20;

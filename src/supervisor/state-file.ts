@@ -1,7 +1,9 @@
-// `.modelctl/state.json`: which stack is running (supervisor pid, each server's pids, port and state), for status and down.
+// `.modelctl/state.json`: which stack is running (supervisor pid, each server's pids, port and state), for status and
+// down.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../../common/config/types.js';
+import { ModelctlError, messageOf } from '../../common/errors.js';
 import type { Supervisor } from './supervisor.js';
 
 export interface StackState {
@@ -23,15 +25,34 @@ export interface StackState {
 
 const fileOf = (stateDir: string) => join(stateDir, 'state.json');
 
+/** The running stack's state; undefined when there is no state file. A file that is not ours says so, never "none". */
 export function readStackState(stateDir: string): StackState | undefined {
+  const file = fileOf(stateDir);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(fileOf(stateDir), 'utf8')) as StackState;
-  } catch {
-    return undefined;
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ModelctlError(`cannot read ${file}: ${messageOf(err)}`, { cause: err });
   }
+  let state: Partial<StackState>;
+  try {
+    state = JSON.parse(text) as Partial<StackState>;
+  } catch (err) {
+    throw new ModelctlError(`${file} is corrupt (${messageOf(err)}); ${CORRUPT_HINT}`, { cause: err });
+  }
+  if (typeof state.supervisorPid !== 'number' || !Array.isArray(state.servers)) {
+    throw new ModelctlError(`${file} is not a modelctl state file (no supervisorPid or servers); ${CORRUPT_HINT}`);
+  }
+  return state as StackState;
 }
 
-/** Rewrites the state file on every state change (atomically: a reader never sees half a file); removed when the stack stops. */
+const CORRUPT_HINT = 'if no modelctl supervisor is running, delete it';
+
+/**
+ * Rewrites the state file on every state change (atomically: a reader never sees half a file); removed when the stack
+ * stops.
+ */
 export function trackStackState(config: Config, sup: Supervisor, detached: boolean): () => void {
   const file = fileOf(config.stateDir);
   const startedAt = new Date().toISOString();

@@ -1,15 +1,15 @@
 // All servers of a config: start them at once, race each to ready under one budget, fail fast (stop the rest), restart
 // crashes after ready per policy, and shut everything down on request. Reporters listen to its 'event's.
 import { EventEmitter } from 'node:events';
-import type { Config, ServerConfig } from '../config/schema.js';
+import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
 import {
   BudgetExceededError,
   InterruptedError,
   ModelFailedError,
   ServerExitedError,
   type ModelctlError,
-} from '../errors.js';
-import type { ServerMessage } from '../../servers/core/ready-signal.js';
+} from '../../common/errors.js';
+import type { ServerMessage } from '../../common/protocol.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
 import { restartDelay } from './policies/restart.js';
 import { waitUntilReady, type Outcome, type Probe } from './readiness.js';
@@ -18,6 +18,8 @@ import { move, type ServerState } from './states.js';
 
 export interface SupervisorOptions {
   budgetMs: number;
+  /** When to stop waiting, if later than the budget (`coldstart-test --runs N` lets a run overrun it). */
+  deadlineMs?: number;
   graceMs: number;
   /** `serving`: a server counts as up once its first-priority models are ready; the rest keep loading. */
   wait?: 'all' | 'serving';
@@ -80,7 +82,8 @@ export class Supervisor extends EventEmitter {
       } else if (s.state === 'ready' && m.type === 'ready') {
         this.send({ type: 'loaded', server: s.config.name, at: this.now() });
       } else if (s.state === 'ready' && m.type === 'failed') {
-        // Serving already, then a required model failed for good: the server keeps serving the others, reported as failed.
+        // Serving already, then a required model failed for good: the server keeps serving the others, reported as
+        // failed.
         this.setState(s, 'failed', m.error);
       }
     });
@@ -92,8 +95,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private waitReady(s: ManagedServer, proc: ServerProcess, timeoutMs: number): Promise<Outcome> {
-    const healthUrl =
-      s.config.kind === 'command' ? `http://${s.config.host}:${s.config.port}${s.config.health}` : undefined;
+    const healthUrl = isBuiltin(s.config) ? undefined : `http://${s.config.host}:${s.config.port}${s.config.health}`;
     return waitUntilReady(proc, {
       timeoutMs,
       signal: this.abort.signal,
@@ -103,9 +105,12 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  /** Brings every server up. Resolves with the summary once all are ready; on the first failure stops all and throws why. */
+  /**
+   * Brings every server up. Resolves with the summary once all are ready; on the first failure stops all and throws
+   * why.
+   */
   async up(): Promise<SummaryRow[]> {
-    const deadline = this.opts.budgetMs;
+    const deadline = this.opts.deadlineMs ?? this.opts.budgetMs;
     const races = this.servers.map(async (s) => {
       this.setState(s, 'starting');
       const outcome = await this.waitReady(s, this.spawn(s), deadline - this.now());
@@ -141,7 +146,7 @@ export class Supervisor extends EventEmitter {
       case 'aborted':
         return new InterruptedError(this.abortReason ?? 'a signal');
       case 'deadline':
-        return new BudgetExceededError(this.opts.budgetMs, this.stillLoading());
+        return new BudgetExceededError(this.opts.budgetMs, this.stillLoading(), this.opts.deadlineMs);
     }
   }
 

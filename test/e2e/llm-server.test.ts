@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { llamaMetadata, llamaTensors, shapeForSize, writeDemoLlama } from '../../src/models/demo-llama.js';
-import { writeGguf } from '../../src/models/gguf/write.js';
+import { writeGguf } from '../../common/formats/gguf/write.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { health, startServer, until, type RunningServer } from '../helpers/server.js';
 

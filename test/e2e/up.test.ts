@@ -174,7 +174,7 @@ describe('modelctl up -d, status, down', () => {
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toMatch(/cold start \d+ ms/);
     const status = await modelctl(['status', '-c', config, '--json']).child;
-    const s = JSON.parse(status.stdout) as {
+    const s = JSON.parse(String(status.stdout)) as {
       running: boolean;
       supervisorPid: number;
       servers: { name: string; state: string; pids: number[] }[];

@@ -6,12 +6,12 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfig } from '../../common/config/load.js';
 import { exportFiles } from '../../src/commands/export.js';
 import { startupProbeTiming } from '../../src/export/plan.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
-const GOLDEN = new URL('../golden/export/', import.meta.url).pathname;
+const GOLDEN = new URL('../golden/export', import.meta.url).pathname;
 const ROOT = process.cwd();
 const config = loadConfig('models.yaml');
 /** Output from the default models.yaml, with this checkout's path replaced so the golden files hold anywhere. */

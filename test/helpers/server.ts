@@ -46,9 +46,7 @@ export async function until<T>(
 }
 
 /** GETs /health and returns status code and body once the server answers at all. */
-export async function health(
-  server: RunningServer,
-): Promise<{
+export async function health(server: RunningServer): Promise<{
   code: number;
   body: {
     status: string;

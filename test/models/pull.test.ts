@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../common/config/load.js';
 import { download } from '../../src/models/download.js';
 import { pullAll, pullModel } from '../../src/models/pull.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -24,7 +24,10 @@ beforeAll(async () => {
       return res.end(payload);
     }
     const from = Number(range[1]);
-    res.writeHead(206, { 'content-length': payload.length - from, 'content-range': `bytes ${from}-${payload.length - 1}/${payload.length}` });
+    res.writeHead(206, {
+      'content-length': payload.length - from,
+      'content-range': `bytes ${from}-${payload.length - 1}/${payload.length}`,
+    });
     res.end(payload.subarray(from));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,14 +63,18 @@ describe('download', () => {
 
   it('discards a download whose sha256 does not match and leaves no file', async () => {
     const file = join(dir, 'd.bin');
-    await expect(download(new URL(`${base}/model`), file, { sha256: '0'.repeat(64) })).rejects.toThrow(/sha256 mismatch: expected 0{64}, got [0-9a-f]{64}/);
+    await expect(download(new URL(`${base}/model`), file, { sha256: '0'.repeat(64) })).rejects.toThrow(
+      /sha256 mismatch: expected 0{64}, got [0-9a-f]{64}/,
+    );
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.part`)).toBe(false);
   });
 });
 
 describe('pull', () => {
-  const config = () => parseConfig(`
+  const config = () =>
+    parseConfig(
+      `
 servers:
   llm:
     kind: llm
@@ -77,7 +84,10 @@ servers:
       - { name: two, path: m/two.gguf, source: "demo:llama?size=300KB" }
       - { name: web, path: m/web.bin, source: "${base}/model", sha256: ${sha} }
       - { name: gone, path: m/gone.gguf }
-`, join(dir, 'models.yaml'), {});
+`,
+      join(dir, 'models.yaml'),
+      {},
+    );
 
   it('makes demo models, downloads URLs, and reports a model it cannot obtain', async () => {
     const results = await pullAll(config(), () => {});

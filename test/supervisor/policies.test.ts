@@ -7,7 +7,7 @@ import {
   ModelFailedError,
   PortInUseError,
   ServerExitedError,
-} from '../../src/errors.js';
+} from '../../common/errors.js';
 import { restartDelay, MAX_BACKOFF_MS } from '../../src/supervisor/policies/restart.js';
 import { canMove, move } from '../../src/supervisor/states.js';
 
@@ -25,7 +25,7 @@ describe('server states', () => {
 });
 
 describe('restart policy', () => {
-  const policy = { policy: 'on-failure' as const, max: 3, backoff: 1000 };
+  const policy = { policy: 'on-failure' as const, max: 3, backoffMs: 1000 };
   it('doubles the wait for each restart, up to the maximum count', () => {
     expect([1, 2, 3, 4].map((n) => restartDelay(policy, n))).toEqual([1000, 2000, 4000, undefined]);
   });

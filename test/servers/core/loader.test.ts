@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TimingEventInput } from '../../../src/timing/events.js';
+import type { TimingEventInput } from '../../../common/timing/events.js';
 import { loadModels, type Clock } from '../../../servers/core/loader.js';
 import { ModelRecord, serverStatus } from '../../../servers/core/model-states.js';
 

@@ -4,7 +4,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 type ErrorClass = new (message: string) => Error;
 
 /** Opens a model file and hands it over with its size; missing and empty files become errors of `Err` with a reason. */
-export async function withModelFile<T>(path: string, Err: ErrorClass, fn: (fh: FileHandle, size: number) => Promise<T>): Promise<T> {
+export async function withModelFile<T>(
+  path: string,
+  Err: ErrorClass,
+  fn: (fh: FileHandle, size: number) => Promise<T>,
+): Promise<T> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -25,7 +29,11 @@ export class FileCursor {
   pos = 0;
   private buf = Buffer.alloc(0);
   private bufStart = 0;
-  constructor(private readonly fh: FileHandle, readonly size: number, private readonly Err: ErrorClass) {}
+  constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+    private readonly Err: ErrorClass,
+  ) {}
 
   /** The next `n` bytes; reading past the end is a "truncated" error. */
   async need(n: number): Promise<Buffer> {
@@ -48,6 +56,10 @@ export class FileCursor {
     this.pos += n;
   }
 
-  async u32() { return (await this.need(4)).readUInt32LE(0); }
-  async i32() { return (await this.need(4)).readInt32LE(0); }
+  async u32() {
+    return (await this.need(4)).readUInt32LE(0);
+  }
+  async i32() {
+    return (await this.need(4)).readInt32LE(0);
+  }
 }

@@ -7,7 +7,10 @@ export function timingLogFile(stateDir: string, server: string): string {
   return join(stateDir, 'logs', `${server}.jsonl`);
 }
 
-/** Returns a sink that appends each event as one line; events are few, so a synchronous append keeps order and survives crashes. */
+/**
+ * Returns a sink that appends each event as one line; events are few, so a synchronous append keeps order and survives
+ * crashes.
+ */
 export function openTimingLog(file: string): (e: TimingEvent) => void {
   mkdirSync(join(file, '..'), { recursive: true });
   return (e) => appendFileSync(file, `${JSON.stringify(e)}\n`);

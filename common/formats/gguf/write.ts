@@ -1,6 +1,14 @@
 // Streams a GGUF v3 file to disk: header in memory, tensor data chunk by chunk so a 1 GB model never sits in RAM.
 import { open } from 'node:fs/promises';
-import { GGUF_MAGIC, GGUF_VERSION, GGUF_ALIGNMENT, ValueType, alignUp, tensorBytes, type MetadataValue } from './format.js';
+import {
+  GGUF_MAGIC,
+  GGUF_VERSION,
+  GGUF_ALIGNMENT,
+  ValueType,
+  alignUp,
+  tensorBytes,
+  type MetadataValue,
+} from './format.js';
 
 export interface TensorSpec {
   name: string;
@@ -15,25 +23,61 @@ const CHUNK = 4 << 20;
 /** Builds header bytes: magic, version, counts, metadata, tensor infos, padded to the data section. */
 export function encodeHeader(metadata: Record<string, MetadataValue>, tensors: Omit<TensorSpec, 'fill'>[]): Buffer {
   const parts: Buffer[] = [];
-  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
-  const u64 = (n: number | bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
-  const str = (s: string) => { const bytes = Buffer.from(s, 'utf8'); u64(bytes.length); parts.push(bytes); };
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    parts.push(b);
+  };
+  const u64 = (n: number | bigint) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    parts.push(b);
+  };
+  const str = (s: string) => {
+    const bytes = Buffer.from(s, 'utf8');
+    u64(bytes.length);
+    parts.push(bytes);
+  };
   const scalar = (type: ValueType, v: string | number | bigint | boolean) => {
     const b = Buffer.alloc(8);
     switch (type) {
-      case ValueType.STRING: return str(v as string);
-      case ValueType.UINT8: b.writeUInt8(v as number); return parts.push(b.subarray(0, 1));
-      case ValueType.INT8: b.writeInt8(v as number); return parts.push(b.subarray(0, 1));
-      case ValueType.UINT16: b.writeUInt16LE(v as number); return parts.push(b.subarray(0, 2));
-      case ValueType.INT16: b.writeInt16LE(v as number); return parts.push(b.subarray(0, 2));
-      case ValueType.UINT32: b.writeUInt32LE(v as number); return parts.push(b.subarray(0, 4));
-      case ValueType.INT32: b.writeInt32LE(v as number); return parts.push(b.subarray(0, 4));
-      case ValueType.FLOAT32: b.writeFloatLE(v as number); return parts.push(b.subarray(0, 4));
-      case ValueType.BOOL: b.writeUInt8(v ? 1 : 0); return parts.push(b.subarray(0, 1));
-      case ValueType.UINT64: b.writeBigUInt64LE(BigInt(v as bigint)); return parts.push(b);
-      case ValueType.INT64: b.writeBigInt64LE(BigInt(v as bigint)); return parts.push(b);
-      case ValueType.FLOAT64: b.writeDoubleLE(v as number); return parts.push(b);
-      default: throw new Error(`cannot encode GGUF value type ${type}`);
+      case ValueType.STRING:
+        return str(v as string);
+      case ValueType.UINT8:
+        b.writeUInt8(v as number);
+        return parts.push(b.subarray(0, 1));
+      case ValueType.INT8:
+        b.writeInt8(v as number);
+        return parts.push(b.subarray(0, 1));
+      case ValueType.UINT16:
+        b.writeUInt16LE(v as number);
+        return parts.push(b.subarray(0, 2));
+      case ValueType.INT16:
+        b.writeInt16LE(v as number);
+        return parts.push(b.subarray(0, 2));
+      case ValueType.UINT32:
+        b.writeUInt32LE(v as number);
+        return parts.push(b.subarray(0, 4));
+      case ValueType.INT32:
+        b.writeInt32LE(v as number);
+        return parts.push(b.subarray(0, 4));
+      case ValueType.FLOAT32:
+        b.writeFloatLE(v as number);
+        return parts.push(b.subarray(0, 4));
+      case ValueType.BOOL:
+        b.writeUInt8(v ? 1 : 0);
+        return parts.push(b.subarray(0, 1));
+      case ValueType.UINT64:
+        b.writeBigUInt64LE(BigInt(v as bigint));
+        return parts.push(b);
+      case ValueType.INT64:
+        b.writeBigInt64LE(BigInt(v as bigint));
+        return parts.push(b);
+      case ValueType.FLOAT64:
+        b.writeDoubleLE(v as number);
+        return parts.push(b);
+      default:
+        throw new Error(`cannot encode GGUF value type ${type}`);
     }
   };
 
@@ -72,7 +116,11 @@ function requireBytes(t: Omit<TensorSpec, 'fill'>): number {
 }
 
 /** Writes the whole file; returns its size in bytes. */
-export async function writeGguf(path: string, metadata: Record<string, MetadataValue>, tensors: TensorSpec[]): Promise<number> {
+export async function writeGguf(
+  path: string,
+  metadata: Record<string, MetadataValue>,
+  tensors: TensorSpec[],
+): Promise<number> {
   const fh = await open(path, 'w');
   try {
     const header = encodeHeader(metadata, tensors);

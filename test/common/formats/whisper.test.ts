@@ -1,12 +1,17 @@
 import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { whisperShapeForSize, whisperTensors, writeDemoWhisper } from '../../src/models/demo-whisper.js';
-import { checkWhisperFile, expectedTensorCount } from '../../src/models/whisper-read.js';
-import { tempDir } from '../helpers/tmp.js';
+import { whisperShapeForSize, whisperTensors, writeDemoWhisper } from '../../../src/models/demo-whisper.js';
+import { expectedTensorCount } from '../../../common/formats/whisper/format.js';
+import { checkWhisperFile } from '../../../common/formats/whisper/read.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 const dir = tempDir();
-const reason = (file: string) => checkWhisperFile(file).then(() => 'accepted', (e: Error) => e.message);
+const reason = (file: string) =>
+  checkWhisperFile(file).then(
+    () => 'accepted',
+    (e: Error) => e.message,
+  );
 
 describe('demo whisper models', () => {
   it('writes every tensor whisper.cpp expects, and the check walks the file to its end', async () => {
@@ -15,7 +20,15 @@ describe('demo whisper models', () => {
     expect(bytes).toBeGreaterThan(3_000_000);
     expect(bytes).toBeLessThan(5_000_000);
     const h = await checkWhisperFile(file);
-    expect(h).toMatchObject({ n_vocab: 51864, n_audio_ctx: 1500, n_audio_state: 32, n_audio_layer: 1, n_text_layer: 1, n_mels: 80, ftype: 1 });
+    expect(h).toMatchObject({
+      n_vocab: 51864,
+      n_audio_ctx: 1500,
+      n_audio_state: 32,
+      n_audio_layer: 1,
+      n_text_layer: 1,
+      n_mels: 80,
+      ftype: 1,
+    });
     expect(whisperTensors(whisperShapeForSize(0), 'a')).toHaveLength(expectedTensorCount(h));
   });
 
@@ -44,7 +57,9 @@ describe('demo whisper models', () => {
     const full = readFileSync(join(dir, 'w.bin'));
     const lastRecord = full.lastIndexOf(Buffer.from('decoder.blocks.0.cross_attn.out.bias')) - 4 * 4;
     writeFileSync(join(dir, 'short.bin'), full.subarray(0, lastRecord));
-    expect(await reason(join(dir, 'short.bin'))).toBe(`the file has ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never) - 1} tensors, whisper.cpp expects ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never)}`);
+    expect(await reason(join(dir, 'short.bin'))).toBe(
+      `the file has ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never) - 1} tensors, whisper.cpp expects ${expectedTensorCount({ n_audio_layer: 1, n_text_layer: 1 } as never)}`,
+    );
   });
 
   it('refuses header values whisper.cpp would abort on or read out of bounds with', async () => {

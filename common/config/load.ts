@@ -1,15 +1,16 @@
-// Reads models.yaml once: YAML → ${ENV} → schema → cross-checks → absolute paths. Every error names file, line, key path and value.
+// Reads models.yaml once: YAML → ${ENV} → schema → cross-checks → typed Config. Every error names the file, the line,
+// the key path and the value, and all of them are reported at once.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, kindDefaults, knownKeysAt, type Config } from './schema.js';
+import { checkConfig, type KeyPath } from './check.js';
+import { resolveConfig } from './resolve.js';
+import { configSchema, knownKeysAt } from './schema.js';
 import { nearest } from './suggest.js';
+import type { Config } from './types.js';
 
 export const DEFAULT_CONFIG_FILE = 'models.yaml';
-
-type Path = (string | number)[];
 
 /** `servers.llm.models[1].path` */
 export function formatKeyPath(path: PropertyKey[]): string {
@@ -35,8 +36,8 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 function substituteEnv(
   value: unknown,
   env: NodeJS.ProcessEnv,
-  path: Path,
-  problems: (p: Path, msg: string) => void,
+  path: KeyPath,
+  problems: (p: KeyPath, msg: string) => void,
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback?: string) => {
@@ -70,9 +71,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       file,
     );
   }
-  const lineOf = (path: Path) => lineOfPath(doc, lines, path);
+  const lineOf = (path: KeyPath) => lineOfPath(doc, lines, path);
   const found: { line: number; text: string }[] = [];
-  const report = (path: Path, message: string) => {
+  const report = (path: KeyPath, message: string) => {
     const line = lineOf(path);
     found.push({
       line: line ?? 0,
@@ -88,30 +89,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   if (found.length > 0 || !parsed.success) throw new ConfigError(problems(), file);
 
-  const dir = dirname(resolve(file));
-  const config: Config = {
-    file: resolve(file),
-    dir,
-    stateDir: join(dir, '.modelctl'),
-    budget: parsed.data.budget,
-    grace: parsed.data.grace,
-    deploy: parsed.data.deploy,
-    servers: Object.entries(parsed.data.servers).map(([name, s]) => ({
-      ...s,
-      name,
-      kind: s.kind ?? 'command',
-      concurrency: s.concurrency ?? kindDefaults(s.kind ?? 'llm').concurrency,
-      bodyLimit: s.bodyLimit ?? kindDefaults(s.kind ?? 'llm').bodyLimit,
-      models: s.models.map((m) => ({ ...m, ...(m.path ? { file: resolve(dir, m.path) } : {}) })),
-    })),
-  };
-  checkConfig(config, report);
+  checkConfig(parsed.data, report);
   if (found.length > 0) throw new ConfigError(problems(), file);
-  return config;
+  return resolveConfig(parsed.data, file);
 }
 
-function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: Path, m: string) => void) {
-  const path = issue.path as Path;
+function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: KeyPath, m: string) => void) {
+  const path = issue.path as KeyPath;
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
       const guess = nearest(key, knownKeysAt(path));
@@ -129,42 +113,7 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: Path, m:
   report(path, message);
 }
 
-/** Rules that span several keys: unique ports and model names, a file for every model that needs one. */
-function checkConfig(config: Config, report: (p: Path, m: string) => void) {
-  const ports = new Map<string, string>();
-  for (const s of config.servers) {
-    const where = `${s.host}:${s.port}`;
-    const other = ports.get(where);
-    if (other) report(['servers', s.name, 'port'], `${where} is already used by server "${other}"`);
-    ports.set(where, s.name);
-    const raw = s as { command?: string[] };
-    if (s.kind === 'command' && !raw.command)
-      report(['servers', s.name, 'kind'], 'is required: llm or asr-ocr (or give `command:` for a foreign server)');
-    if (s.kind !== 'command' && raw.command)
-      report(
-        ['servers', s.name, 'command'],
-        `a built-in ${s.kind} server takes no command; leave out kind for a foreign server`,
-      );
-    if (s.kind !== 'command' && s.models.length === 0)
-      report(['servers', s.name, 'models'], 'expected at least one model');
-    for (const [i, dep] of s.dependsOn.entries()) {
-      if (!config.servers.some((o) => o.name === dep) || dep === s.name)
-        report(['servers', s.name, 'dependsOn', i], `"${dep}" is not another server of this config`);
-    }
-    const names = new Set<string>();
-    s.models.forEach((m, i) => {
-      const at: Path = ['servers', s.name, 'models', i];
-      if (names.has(m.name)) report([...at, 'name'], `model name "${m.name}" appears twice in server "${s.name}"`);
-      names.add(m.name);
-      if (s.kind === 'llm' && m.type) report([...at, 'type'], `an llm server's models have no type, got "${m.type}"`);
-      if (s.kind === 'asr-ocr' && !m.type) report([...at, 'type'], 'is required for an asr-ocr model: asr or ocr');
-      if (!m.path && m.type !== 'ocr' && s.kind !== 'command')
-        report([...at, 'path'], 'is required: the model file, relative to the config file');
-    });
-  }
-}
-
-function lineOfPath(doc: Document, lines: LineCounter, path: Path): number | undefined {
+function lineOfPath(doc: Document, lines: LineCounter, path: KeyPath): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;

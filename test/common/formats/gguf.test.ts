@@ -1,11 +1,17 @@
 import { readFileSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_VOCAB, llamaMetadata, llamaTensors, shapeForSize, writeDemoLlama } from '../../src/models/demo-llama.js';
-import { sha256File } from '../../src/models/file-ops.js';
-import { writeGguf } from '../../src/models/gguf/write.js';
-import { checkLlmHeader, readGgufHeader } from '../../src/models/gguf/read.js';
-import { tempDir } from '../helpers/tmp.js';
+import {
+  DEMO_VOCAB,
+  llamaMetadata,
+  llamaTensors,
+  shapeForSize,
+  writeDemoLlama,
+} from '../../../src/models/demo-llama.js';
+import { sha256File } from '../../../src/models/file-ops.js';
+import { writeGguf } from '../../../common/formats/gguf/write.js';
+import { checkLlmHeader, readGgufHeader } from '../../../common/formats/gguf/read.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 const dir = tempDir();
 
@@ -22,7 +28,11 @@ describe('GGUF writer and reader', () => {
     expect(h.metadata.get('llama.context_length')).toBeGreaterThanOrEqual(256);
     const shape = shapeForSize(1_000_000);
     expect(h.tensors).toHaveLength(2 + 9 * shape.blocks);
-    expect(h.tensors[0]).toMatchObject({ name: 'token_embd.weight', dims: [shape.embedding, DEMO_VOCAB.length], offset: 0 });
+    expect(h.tensors[0]).toMatchObject({
+      name: 'token_embd.weight',
+      dims: [shape.embedding, DEMO_VOCAB.length],
+      offset: 0,
+    });
     expect(h.dataOffset % 32).toBe(0);
     expect(h.tensors.every((t) => t.offset % 32 === 0)).toBe(true);
     expect(checkLlmHeader(h)).toBe(h);
@@ -40,9 +50,10 @@ describe('GGUF writer and reader', () => {
   it('lands near the requested size at realistic sizes', () => {
     for (const target of [2e6, 50e6, 200e6, 1e9]) {
       const s = shapeForSize(target);
-      const params = s.embedding * DEMO_VOCAB.length + s.blocks * (4 * s.embedding ** 2 + 3 * s.embedding * s.feedForward);
-      expect(params * 2 / target).toBeGreaterThan(0.6);
-      expect(params * 2 / target).toBeLessThan(1.4);
+      const params =
+        s.embedding * DEMO_VOCAB.length + s.blocks * (4 * s.embedding ** 2 + 3 * s.embedding * s.feedForward);
+      expect((params * 2) / target).toBeGreaterThan(0.6);
+      expect((params * 2) / target).toBeLessThan(1.4);
     }
   });
 
@@ -65,15 +76,30 @@ describe('GGUF header check refuses what would break llama.cpp', () => {
     await change(file);
     return file;
   };
-  const reason = async (file: string) => readGgufHeader(file).then(checkLlmHeader).then(() => 'accepted', (e: Error) => e.message);
+  const reason = async (file: string) =>
+    readGgufHeader(file)
+      .then(checkLlmHeader)
+      .then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
 
   it('a missing file', async () => expect(await reason(join(dir, 'nope.gguf'))).toMatch(/file not found/));
-  it('an empty file', async () => expect(await reason(await variant('empty.gguf', (f) => truncateSync(f, 0)))).toBe('file is empty (0 bytes)'));
-  it('wrong magic', async () => expect(await reason(await variant('magic.gguf', (f) => writeFileSync(f, 'GGML not a model')))).toMatch(/wrong magic/));
+  it('an empty file', async () =>
+    expect(await reason(await variant('empty.gguf', (f) => truncateSync(f, 0)))).toBe('file is empty (0 bytes)'));
+  it('wrong magic', async () =>
+    expect(await reason(await variant('magic.gguf', (f) => writeFileSync(f, 'GGML not a model')))).toMatch(
+      /wrong magic/,
+    ));
   it('a truncated file', async () => {
-    expect(await reason(await variant('trunc.gguf', (f) => truncateSync(f, 200_000)))).toMatch(/^truncated: tensor .* ends at byte \d+, file has 200000$/);
+    expect(await reason(await variant('trunc.gguf', (f) => truncateSync(f, 200_000)))).toMatch(
+      /^truncated: tensor .* ends at byte \d+, file has 200000$/,
+    );
   });
-  it('a header cut in the metadata', async () => expect(await reason(await variant('cut.gguf', (f) => truncateSync(f, 100)))).toMatch(/^truncated: needs byte 1\d\d, file has 100$/));
+  it('a header cut in the metadata', async () =>
+    expect(await reason(await variant('cut.gguf', (f) => truncateSync(f, 100)))).toMatch(
+      /^truncated: needs byte 1\d\d, file has 100$/,
+    ));
   it('a header without feed_forward_length or head_count', async () => {
     const file = join(dir, 'nokeys.gguf');
     const shape = shapeForSize(300_000);
@@ -81,6 +107,8 @@ describe('GGUF header check refuses what would break llama.cpp', () => {
     delete meta['llama.feed_forward_length'];
     delete meta['llama.attention.head_count'];
     await writeGguf(file, meta, llamaTensors(shape, 's'));
-    expect(await reason(file)).toBe('metadata llama.feed_forward_length, llama.attention.head_count missing (llama.cpp would abort on it)');
+    expect(await reason(file)).toBe(
+      'metadata llama.feed_forward_length, llama.attention.head_count missing (llama.cpp would abort on it)',
+    );
   });
 });

@@ -1,4 +1,4 @@
-// The models.yaml schema (zod) and the types it yields: the one description of what a config may say.
+// The models.yaml schema (zod): the one description of what a config file may say. types.ts holds what it becomes.
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
@@ -38,7 +38,10 @@ export const modelSchema = z.strictObject({
     .optional(),
   /** Overrides the server's `warmup` for this model. */
   warmup: z.boolean().optional(),
-  /** Lower loads first; defaults to the model's position in the list. The lowest priority decides when a server is "serving". */
+  /**
+   * Lower loads first; defaults to the model's position in the list. The lowest priority decides when a server is
+   * "serving".
+   */
   priority: z.number().int().min(0).max(1000).optional(),
   /** A model that is not required may fail without failing its server. */
   required: z.boolean().default(true),
@@ -48,7 +51,10 @@ const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
 const KIND_DEFAULT_BODY_LIMIT = { llm: 1_000_000, 'asr-ocr': 25_000_000 } as const;
 
 const restartSchema = z.strictObject({
-  /** What to do when a server that was ready exits: restart it (on-failure) or leave it stopped and stop the stack (off). */
+  /**
+   * What to do when a server that was ready exits: restart it (on-failure) or leave it stopped and stop the stack
+   * (off).
+   */
   policy: z.enum(['off', 'on-failure']).default('on-failure'),
   /** Restarts allowed over the supervisor's life. */
   max: z.number().int().min(0).max(100).default(3),
@@ -66,7 +72,10 @@ export const serverSchema = z.strictObject({
   /** Extra environment for the server process. */
   env: z.record(z.string(), z.string()).default({}),
   restart: restartSchema.default({ policy: 'on-failure', max: 3, backoff: 1000 }),
-  /** Servers this one needs healthy before it starts (used by `modelctl export`: compose depends_on, systemd After/Requires). */
+  /**
+   * Servers this one needs healthy before it starts (used by `modelctl export`: compose depends_on, systemd
+   * After/Requires).
+   */
   dependsOn: z.array(name).default([]),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(1).max(65535),
@@ -112,39 +121,11 @@ export const configSchema = z.strictObject({
   servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
 });
 
-export type BuiltinKind = keyof typeof KIND_DEFAULT_CONCURRENCY;
-/** `command` is a foreign server: started from its command line, ready when its health URL answers 2xx. */
-export type ServerKind = BuiltinKind | 'command';
+export type RawConfig = z.output<typeof configSchema>;
+export type RawServer = z.output<typeof serverSchema>;
+export type RawModel = z.output<typeof modelSchema>;
 
-export interface ModelConfig extends z.output<typeof modelSchema> {
-  /** Absolute path of the model file, when it has one. */
-  file?: string;
-}
-
-export interface ServerConfig extends Omit<
-  z.output<typeof serverSchema>,
-  'models' | 'concurrency' | 'bodyLimit' | 'kind'
-> {
-  name: string;
-  kind: ServerKind;
-  concurrency: number;
-  bodyLimit: number;
-  models: ModelConfig[];
-}
-
-/** The config every part of modelctl reads: validated, defaults filled, paths absolute. */
-export interface Config {
-  file: string;
-  dir: string;
-  /** Where logs and state live: `.modelctl/` beside the config file. */
-  stateDir: string;
-  budget: number;
-  grace: number;
-  deploy: z.output<typeof deploySchema>;
-  servers: ServerConfig[];
-}
-
-export function kindDefaults(kind: BuiltinKind): { concurrency: number; bodyLimit: number } {
+export function kindDefaults(kind: keyof typeof KIND_DEFAULT_CONCURRENCY): { concurrency: number; bodyLimit: number } {
   return { concurrency: KIND_DEFAULT_CONCURRENCY[kind], bodyLimit: KIND_DEFAULT_BODY_LIMIT[kind] };
 }
 

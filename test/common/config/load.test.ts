@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { loadConfig, parseConfig } from '../../../common/config/load.js';
+import { ConfigError } from '../../../common/errors.js';
 
 const good = `
 budget: 90s
@@ -28,8 +28,8 @@ describe('config', () => {
   it('parses the shipped models.yaml with its defaults filled in', () => {
     const config = loadConfig('models.yaml');
     const llm = config.servers.find((s) => s.name === 'llm')!;
-    expect(config.budget).toBe(120_000);
-    expect(llm).toMatchObject({ kind: 'llm', concurrency: 3, retries: 1, retryDelay: 500, warmup: false });
+    expect(config.budgetMs).toBe(120_000);
+    expect(llm).toMatchObject({ kind: 'llm', concurrency: 3, retries: 1, retryDelayMs: 500, warmup: false });
     expect(llm.models.map((m) => m.name)).toEqual(['chat', 'code', 'summarize']);
     expect(llm.models[0]!.file).toMatch(/\/models\/demo-chat\.gguf$/);
     const asrOcr = config.servers.find((s) => s.name === 'asr-ocr')!;
@@ -37,7 +37,7 @@ describe('config', () => {
       kind: 'asr-ocr',
       concurrency: 2,
       retries: 1,
-      retryDelay: 500,
+      retryDelayMs: 500,
       warmup: false,
       bodyLimit: 25_000_000,
     });
@@ -58,8 +58,8 @@ describe('config', () => {
 
   it('fills kind defaults: concurrency 3 for llm, durations in ms', () => {
     const config = parseConfig(good, '/tmp/x/models.yaml', {});
-    expect(config.budget).toBe(90_000);
-    expect(config.servers[0]).toMatchObject({ name: 'llm', host: '127.0.0.1', concurrency: 3, retryDelay: 500 });
+    expect(config.budgetMs).toBe(90_000);
+    expect(config.servers[0]).toMatchObject({ name: 'llm', host: '127.0.0.1', concurrency: 3, retryDelayMs: 500 });
     expect(config.servers[0]!.models[0]!.file).toBe('/tmp/x/models/chat.gguf');
     expect(config.stateDir).toBe('/tmp/x/.modelctl');
   });
@@ -70,7 +70,7 @@ describe('config', () => {
       ['0.5s', 500],
       ['2m', 120_000],
     ] as const) {
-      expect(parseConfig(good.replace('90s', text), 'models.yaml', {}).budget).toBe(ms);
+      expect(parseConfig(good.replace('90s', text), 'models.yaml', {}).budgetMs).toBe(ms);
     }
   });
 

@@ -20,7 +20,10 @@ export const SERVER_EVENTS = [
 ] as const;
 export type TimingEventName = (typeof MODEL_EVENTS)[number] | (typeof SERVER_EVENTS)[number];
 
-/** One line of the timing log. `ms` is the attempt's duration for load_end/load_failed, the delay for retry, and time since process start otherwise. */
+/**
+ * One line of the timing log. `ms` is the attempt's duration for load_end/load_failed, the delay for retry, and time
+ * since process start otherwise.
+ */
 export interface TimingEvent {
   ts: string;
   server: string;

@@ -1,4 +1,5 @@
-// Reads and checks a GGUF header without llama.cpp: a file that would make llama.cpp abort the process is refused here first.
+// Reads and checks a GGUF header without llama.cpp: a file that would make llama.cpp abort the process is refused here
+// first.
 import { FileCursor, withModelFile } from '../file-cursor.js';
 import { GGUF_MAGIC, GGUF_ALIGNMENT, ValueType, alignUp, tensorBytes, type TensorInfo } from './format.js';
 
@@ -26,18 +27,30 @@ class GgufCursor extends FileCursor {
   }
   async value(type: number, key: string): Promise<unknown> {
     switch (type) {
-      case ValueType.UINT8: return (await this.need(1)).readUInt8(0);
-      case ValueType.INT8: return (await this.need(1)).readInt8(0);
-      case ValueType.UINT16: return (await this.need(2)).readUInt16LE(0);
-      case ValueType.INT16: return (await this.need(2)).readInt16LE(0);
-      case ValueType.UINT32: return this.u32();
-      case ValueType.INT32: return this.i32();
-      case ValueType.FLOAT32: return (await this.need(4)).readFloatLE(0);
-      case ValueType.BOOL: return (await this.need(1)).readUInt8(0) !== 0;
-      case ValueType.STRING: return this.string(key);
-      case ValueType.UINT64: return (await this.need(8)).readBigUInt64LE(0);
-      case ValueType.INT64: return (await this.need(8)).readBigInt64LE(0);
-      case ValueType.FLOAT64: return (await this.need(8)).readDoubleLE(0);
+      case ValueType.UINT8:
+        return (await this.need(1)).readUInt8(0);
+      case ValueType.INT8:
+        return (await this.need(1)).readInt8(0);
+      case ValueType.UINT16:
+        return (await this.need(2)).readUInt16LE(0);
+      case ValueType.INT16:
+        return (await this.need(2)).readInt16LE(0);
+      case ValueType.UINT32:
+        return this.u32();
+      case ValueType.INT32:
+        return this.i32();
+      case ValueType.FLOAT32:
+        return (await this.need(4)).readFloatLE(0);
+      case ValueType.BOOL:
+        return (await this.need(1)).readUInt8(0) !== 0;
+      case ValueType.STRING:
+        return this.string(key);
+      case ValueType.UINT64:
+        return (await this.need(8)).readBigUInt64LE(0);
+      case ValueType.INT64:
+        return (await this.need(8)).readBigInt64LE(0);
+      case ValueType.FLOAT64:
+        return (await this.need(8)).readDoubleLE(0);
       case ValueType.ARRAY: {
         const itemType = await this.u32();
         const count = await this.u64(`${key} item count`);
@@ -45,7 +58,8 @@ class GgufCursor extends FileCursor {
         for (let i = 0; i < count; i++) items.push(await this.value(itemType, key));
         return items;
       }
-      default: throw new GgufError(`metadata ${key} has unknown value type ${type}`);
+      default:
+        throw new GgufError(`metadata ${key} has unknown value type ${type}`);
     }
   }
 }
@@ -78,7 +92,9 @@ export async function readGgufHeader(path: string): Promise<GgufHeader> {
     for (const t of tensors) {
       const bytes = tensorBytes(t);
       if (bytes !== undefined && dataOffset + t.offset + bytes > size) {
-        throw new GgufError(`truncated: tensor ${t.name} ends at byte ${dataOffset + t.offset + bytes}, file has ${size}`);
+        throw new GgufError(
+          `truncated: tensor ${t.name} ends at byte ${dataOffset + t.offset + bytes}, file has ${size}`,
+        );
       }
     }
     return { version, metadata, tensors, dataOffset, fileSize: size };
@@ -86,7 +102,13 @@ export async function readGgufHeader(path: string): Promise<GgufHeader> {
 }
 
 /** Keys llama.cpp asserts on (it aborts the process without them) for the decoder architectures it shares code for. */
-const REQUIRED_PER_ARCH = ['context_length', 'embedding_length', 'block_count', 'feed_forward_length', 'attention.head_count'];
+const REQUIRED_PER_ARCH = [
+  'context_length',
+  'embedding_length',
+  'block_count',
+  'feed_forward_length',
+  'attention.head_count',
+];
 
 /** Checks that a header describes a model llama.cpp can load without aborting; returns the header. */
 export function checkLlmHeader(h: GgufHeader): GgufHeader {
@@ -94,7 +116,8 @@ export function checkLlmHeader(h: GgufHeader): GgufHeader {
   if (typeof arch !== 'string') throw new GgufError('metadata general.architecture is missing');
   const missing = REQUIRED_PER_ARCH.map((k) => `${arch}.${k}`).filter((k) => !h.metadata.has(k));
   if (missing.length > 0) throw new GgufError(`metadata ${missing.join(', ')} missing (llama.cpp would abort on it)`);
-  if (!h.metadata.has('tokenizer.ggml.tokens')) throw new GgufError('metadata tokenizer.ggml.tokens missing: the model has no vocabulary');
+  if (!h.metadata.has('tokenizer.ggml.tokens'))
+    throw new GgufError('metadata tokenizer.ggml.tokens missing: the model has no vocabulary');
   if (h.tensors.length === 0) throw new GgufError('the file holds no tensors');
   return h;
 }

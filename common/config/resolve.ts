@@ -1,0 +1,46 @@
+// Raw (validated) YAML → the typed Config: defaults per kind, the threads default, absolute paths, `Ms` durations.
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { RawConfig, RawServer } from './schema.js';
+import { kindDefaults } from './schema.js';
+import type { Config, ModelConfig, ServerConfig } from './types.js';
+
+/** Inference threads when the config names none: every core but one, which stays for HTTP and the supervisor. */
+export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+function resolveServer(name: string, s: RawServer, dir: string): ServerConfig {
+  const models: ModelConfig[] = s.models.map((m) => ({ ...m, ...(m.path ? { file: resolve(dir, m.path) } : {}) }));
+  const base = { name, host: s.host, port: s.port, env: s.env, dependsOn: s.dependsOn, models };
+  const restart = { policy: s.restart.policy, max: s.restart.max, backoffMs: s.restart.backoff };
+  if (!s.kind) return { ...base, restart, kind: 'command', command: s.command ?? [], health: s.health };
+  const defaults = kindDefaults(s.kind);
+  return {
+    ...base,
+    restart,
+    kind: s.kind,
+    concurrency: s.concurrency ?? defaults.concurrency,
+    retries: s.retries,
+    retryDelayMs: s.retryDelay,
+    order: s.order,
+    warmup: s.warmup,
+    mmap: s.mmap,
+    gpu: s.gpu,
+    threads: s.threads ?? defaultThreads(),
+    contextSize: s.contextSize,
+    parallel: s.parallel,
+    bodyLimit: s.bodyLimit ?? defaults.bodyLimit,
+  };
+}
+
+export function resolveConfig(raw: RawConfig, file: string): Config {
+  const dir = dirname(resolve(file));
+  return {
+    file: resolve(file),
+    dir,
+    stateDir: join(dir, '.modelctl'),
+    budgetMs: raw.budget,
+    graceMs: raw.grace,
+    deploy: raw.deploy,
+    servers: Object.entries(raw.servers).map(([name, s]) => resolveServer(name, s, dir)),
+  };
+}

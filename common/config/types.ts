@@ -1,0 +1,73 @@
+// The config every part of modelctl reads: validated, defaults filled, paths absolute, durations in milliseconds
+// (the `Ms` names), and each server either one of ours or a foreign command, never a mix.
+import type { BuiltinKind } from '../protocol.js';
+import type { RawConfig, RawModel } from './schema.js';
+
+export type { BuiltinKind };
+
+export interface ModelConfig extends RawModel {
+  /** Absolute path of the model file, when it has one. */
+  file?: string;
+}
+
+/** What happens when a server that was ready exits. */
+export interface RestartPolicy {
+  policy: 'off' | 'on-failure';
+  /** Restarts allowed over the supervisor's life. */
+  max: number;
+  /** Wait before the first restart; doubled for each next one, at most 30 s. */
+  backoffMs: number;
+}
+
+interface ServerBase {
+  name: string;
+  host: string;
+  port: number;
+  env: Record<string, string>;
+  restart: RestartPolicy;
+  dependsOn: string[];
+  models: ModelConfig[];
+}
+
+/** One of our servers (servers/llm, servers/asr-ocr): its loader settings and engine settings. */
+export interface BuiltinServerConfig extends ServerBase {
+  kind: BuiltinKind;
+  concurrency: number;
+  retries: number;
+  retryDelayMs: number;
+  order: 'priority' | 'longest-first';
+  warmup: boolean;
+  mmap: boolean;
+  gpu: false | 'auto' | 'cuda' | 'vulkan' | 'metal';
+  /** CPU threads per inference: the config's, or the cores less one. */
+  threads: number;
+  contextSize: number;
+  parallel: number;
+  bodyLimit: number;
+}
+
+/** A foreign server: started from its command line, ready when its health URL answers 2xx. */
+export interface ForeignServerConfig extends ServerBase {
+  kind: 'command';
+  command: string[];
+  health: string;
+}
+
+export type ServerConfig = BuiltinServerConfig | ForeignServerConfig;
+
+/** The one test for "is this one of our servers"; it narrows the type. */
+export function isBuiltin(s: ServerConfig): s is BuiltinServerConfig {
+  return s.kind !== 'command';
+}
+
+export interface Config {
+  file: string;
+  dir: string;
+  /** Where logs and state live: `.modelctl/` beside the config file. */
+  stateDir: string;
+  budgetMs: number;
+  /** How long a server gets to exit after SIGTERM before SIGKILL. */
+  graceMs: number;
+  deploy: RawConfig['deploy'];
+  servers: ServerConfig[];
+}

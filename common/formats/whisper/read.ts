@@ -1,0 +1,71 @@
+// Walks a whisper.cpp ggml model end to end before whisper.cpp sees it: whisper.cpp accepts a truncated file as an
+// "empty model".
+import { FileCursor, withModelFile } from '../file-cursor.js';
+import { tensorBytes } from '../gguf/format.js';
+import {
+  expectedTensorCount,
+  HPARAMS,
+  MIN_VOCAB,
+  N_FFT,
+  VALID_FTYPES,
+  WHISPER_MAGIC,
+  type WhisperHparams,
+} from './format.js';
+
+export class WhisperFileError extends Error {}
+
+export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
+  return withModelFile(path, WhisperFileError, async (fh, size) => {
+    const c = new FileCursor(fh, size, WhisperFileError);
+    if (size < 4 || (await c.u32()) !== WHISPER_MAGIC)
+      throw new WhisperFileError('not a whisper.cpp ggml model (wrong magic bytes)');
+    const h = {} as WhisperHparams;
+    for (const k of HPARAMS) h[k] = await c.i32();
+    const bad = HPARAMS.find((k) => k !== 'ftype' && !(h[k] > 0));
+    if (bad) throw new WhisperFileError(`hyper-parameter ${bad} is ${h[bad]}`);
+    if (h.n_audio_state !== h.n_text_state)
+      throw new WhisperFileError('n_audio_state differs from n_text_state (whisper.cpp would abort)');
+    if (h.n_audio_state % h.n_audio_head !== 0 || h.n_text_state % h.n_text_head !== 0)
+      throw new WhisperFileError('state size is not a multiple of the head count');
+    // Values that whisper.cpp asserts on (aborting the process) or reads out of bounds with, refused here first.
+    if (!VALID_FTYPES.has(h.ftype % 1000))
+      throw new WhisperFileError(`ftype ${h.ftype} is not a weight type whisper.cpp knows`);
+    if (h.n_vocab < MIN_VOCAB)
+      throw new WhisperFileError(
+        `n_vocab ${h.n_vocab} is below ${MIN_VOCAB}: whisper.cpp's special tokens would fall outside it`,
+      );
+    const nMel = await c.i32();
+    const nFft = await c.i32();
+    if (nMel !== h.n_mels || nFft !== N_FFT)
+      throw new WhisperFileError(`mel filters are ${nMel}×${nFft}, expected ${h.n_mels}×${N_FFT}`);
+    c.skip(nMel * nFft * 4);
+    const nTokens = await c.i32();
+    for (let i = 0; i < nTokens; i++) c.skip(await c.u32());
+    let tensors = 0;
+    const seen = new Set<string>();
+    while (c.pos < size) {
+      const nDims = await c.i32();
+      const nameLength = await c.i32();
+      const type = await c.i32();
+      if (nDims < 1 || nDims > 4 || nameLength < 1 || nameLength > 256)
+        throw new WhisperFileError(`tensor record ${tensors} is malformed`);
+      const dims: number[] = [];
+      for (let d = 0; d < nDims; d++) dims.push(await c.i32());
+      const name = (await c.need(nameLength)).toString('utf8');
+      // whisper.cpp counts records, not names: a duplicate could hide a missing tensor.
+      if (seen.has(name)) throw new WhisperFileError(`tensor ${name} appears twice`);
+      seen.add(name);
+      const bytes = tensorBytes({ dims, type });
+      if (bytes === undefined) throw new WhisperFileError(`tensor ${name} has unknown type ${type}`);
+      try {
+        c.skip(bytes);
+      } catch {
+        throw new WhisperFileError(`truncated: tensor ${name} needs ${bytes} bytes, ${size - c.pos} are left`);
+      }
+      tensors += 1;
+    }
+    if (tensors !== expectedTensorCount(h))
+      throw new WhisperFileError(`the file has ${tensors} tensors, whisper.cpp expects ${expectedTensorCount(h)}`);
+    return h;
+  });
+}

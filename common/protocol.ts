@@ -1,0 +1,68 @@
+// What the supervisor and our servers say to each other, in one place both import: the IPC messages, the /health
+// body, the model and server state names, and where each built-in server's entry script lives in the build.
+import { fileURLToPath } from 'node:url';
+import type { TimingEvent } from './timing/events.js';
+
+/** The built-in server kinds; each has an entry script at `servers/<kind>/main.js` in the build. */
+export const BUILTIN_KINDS = ['llm', 'asr-ocr'] as const;
+export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
+
+export function isBuiltinKind(kind: string): kind is BuiltinKind {
+  return (BUILTIN_KINDS as readonly string[]).includes(kind);
+}
+
+/** A model's load lifecycle (the allowed moves are in servers/core/model-states.ts). */
+export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'failed';
+
+/** A server's status, derived from its models: what `/health` says. */
+export type ServerStatus = 'loading' | 'serving' | 'ok' | 'failed';
+
+/** One model as `/health` and `/v1/models/{name}/ready` report it. */
+export interface ModelStatusBody {
+  name: string;
+  state: ModelState;
+  loadMs: number | null;
+  attempts: number;
+  priority: number;
+  required: boolean;
+  warm: boolean;
+  error: string | null;
+}
+
+/** The body of `GET /health`. */
+export interface HealthBody {
+  status: ServerStatus;
+  server: string;
+  models: ModelStatusBody[];
+}
+
+/** Server → supervisor over IPC (like systemd's READY=1): every timing event, serving, then ready or failed. */
+export type ServerMessage =
+  | { type: 'timing'; event: TimingEvent }
+  | { type: 'serving'; ms: number }
+  | { type: 'ready'; ms: number }
+  | { type: 'failed'; error: string };
+
+/** One model's answer to `POST /admin/warmup`. */
+export interface WarmupResult {
+  name: string;
+  warmed: boolean;
+  skipped: boolean;
+  ms: number | null;
+  error: string | null;
+}
+
+/** A built-in server's entry script, relative to the build folder (`dist/`). */
+export function serverEntry(kind: BuiltinKind): string {
+  return `servers/${kind}/main.js`;
+}
+
+/** The arguments every built-in server takes: which config file, and which of its servers to be. */
+export function serverArgs(configFile: string, server: string): string[] {
+  return ['--config', configFile, '--server', server];
+}
+
+/** The entry script's absolute path in this installation. */
+export function serverEntryPath(kind: BuiltinKind): string {
+  return fileURLToPath(new URL(`../${serverEntry(kind)}`, import.meta.url));
+}
