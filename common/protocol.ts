@@ -11,11 +11,20 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
   return (BUILTIN_KINDS as readonly string[]).includes(kind);
 }
 
-/** A model's load lifecycle (the allowed moves are in servers/core/model-states.ts). */
-export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'failed';
+/**
+ * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
+ * and is not loaded again until its file changes or the quarantine is lifted.
+ */
+export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'failed' | 'quarantined';
 
-/** A server's status, derived from its models: what `/health` says. */
-export type ServerStatus = 'loading' | 'serving' | 'ok' | 'failed';
+/**
+ * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or
+ * quarantined, at least one quarantined; the server serves the others.
+ */
+export type ServerStatus = 'loading' | 'serving' | 'ok' | 'degraded' | 'failed';
+
+/** Statuses in which `/health` answers 200: the server is as ready as it will get. */
+export const HEALTHY: readonly ServerStatus[] = ['ok', 'degraded'];
 
 /** One model as `/health` and `/v1/models/{name}/ready` report it. */
 export interface ModelStatusBody {
@@ -40,8 +49,13 @@ export interface HealthBody {
 export type ServerMessage =
   | { type: 'timing'; event: TimingEvent }
   | { type: 'serving'; ms: number }
-  | { type: 'ready'; ms: number }
-  | { type: 'failed'; error: string };
+  | { type: 'ready'; ms: number; quarantined: string[] }
+  | { type: 'failed'; error: string }
+  /** The answer to a ping: `healthy` is false when every model failed its deep liveness check. */
+  | { type: 'pong'; id: number; healthy: boolean };
+
+/** Supervisor → server over IPC: the watchdog's heartbeat. A server whose event loop is blocked cannot answer. */
+export type SupervisorMessage = { type: 'ping'; id: number };
 
 /** One model's answer to `POST /admin/warmup`. */
 export interface WarmupResult {

@@ -3,14 +3,15 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { RawConfig, RawServer } from './schema.js';
 import { kindDefaults } from './schema.js';
-import type { Config, ModelConfig, ServerConfig } from './types.js';
+import type { Config, LivenessSettings, ModelConfig, ServerConfig } from './types.js';
 
 /** Inference threads when the config names none: every core but one, which stays for HTTP and the supervisor. */
 export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1);
 
 function resolveServer(name: string, s: RawServer, dir: string): ServerConfig {
   const models: ModelConfig[] = s.models.map((m) => ({ ...m, ...(m.path ? { file: resolve(dir, m.path) } : {}) }));
-  const base = { name, host: s.host, port: s.port, env: s.env, dependsOn: s.dependsOn, models };
+  const liveness = resolveLiveness(s.liveness);
+  const base = { name, host: s.host, port: s.port, env: s.env, dependsOn: s.dependsOn, models, liveness };
   const restart = { policy: s.restart.policy, max: s.restart.max, backoffMs: s.restart.backoff };
   if (!s.kind) return { ...base, restart, kind: 'command', command: s.command ?? [], health: s.health };
   const defaults = kindDefaults(s.kind);
@@ -23,13 +24,21 @@ function resolveServer(name: string, s: RawServer, dir: string): ServerConfig {
     retryDelayMs: s.retryDelay,
     order: s.order,
     warmup: s.warmup,
+    verify: s.verify,
     mmap: s.mmap,
     gpu: s.gpu,
     threads: s.threads ?? defaultThreads(),
     contextSize: s.contextSize,
     parallel: s.parallel,
     bodyLimit: s.bodyLimit ?? defaults.bodyLimit,
+    requestTimeoutMs: s.requestTimeout,
   };
+}
+
+function resolveLiveness(l: RawServer['liveness']): LivenessSettings | undefined {
+  if (l === 'off' || l === false) return undefined;
+  const inferenceMs = l.inference === 'off' ? undefined : l.inference;
+  return { periodMs: l.period, timeoutMs: l.timeout, failures: l.failures, inferenceMs };
 }
 
 export function resolveConfig(raw: RawConfig, file: string): Config {

@@ -38,6 +38,8 @@ export const modelSchema = z.strictObject({
     .optional(),
   /** Overrides the server's `warmup` for this model. */
   warmup: z.boolean().optional(),
+  /** Overrides the server's `verify` for this model. */
+  verify: z.enum(['off', 'first-load']).optional(),
   /**
    * Lower loads first; defaults to the model's position in the list. The lowest priority decides when a server is
    * "serving".
@@ -62,6 +64,23 @@ const restartSchema = z.strictObject({
   backoff: duration().default(1000),
 });
 
+const LIVENESS_DEFAULTS = { period: 5000, timeout: 2000, failures: 3, inference: 'off' as const };
+
+/** After ready: how often the supervisor checks that a server still answers, and how many misses make it hung. */
+const livenessSchema = z
+  .union([
+    z.literal('off'),
+    z.literal(false),
+    z.strictObject({
+      period: duration().default(LIVENESS_DEFAULTS.period),
+      timeout: duration().default(LIVENESS_DEFAULTS.timeout),
+      failures: z.number().int().min(1).max(100).default(LIVENESS_DEFAULTS.failures),
+      /** Built-in servers: one tiny real inference per model at this period (`off` by default). */
+      inference: z.union([z.literal('off'), duration()]).default('off'),
+    }),
+  ])
+  .default(LIVENESS_DEFAULTS);
+
 export const serverSchema = z.strictObject({
   /** Built-in server; leave it out and give `command` for a foreign one. */
   kind: z.enum(['llm', 'asr-ocr']).optional(),
@@ -72,6 +91,7 @@ export const serverSchema = z.strictObject({
   /** Extra environment for the server process. */
   env: z.record(z.string(), z.string()).default({}),
   restart: restartSchema.default({ policy: 'on-failure', max: 3, backoff: 1000 }),
+  liveness: livenessSchema,
   /**
    * Servers this one needs healthy before it starts (used by `modelctl export`: compose depends_on, systemd
    * After/Requires).
@@ -88,6 +108,8 @@ export const serverSchema = z.strictObject({
   order: z.enum(['priority', 'longest-first']).default('priority'),
   /** Test inference at load time: off unless asked for. */
   warmup: z.boolean().default(false),
+  /** `first-load`: one tiny inference inside the load attempt the first time a file is seen; later starts skip it. */
+  verify: z.enum(['off', 'first-load']).default('off'),
   /** Map model files instead of reading them: faster to "ready", the reading moves to the first request. */
   mmap: z.boolean().default(false),
   /** LLM runtime backend: `false` for CPU (fastest start without a GPU), or `auto`, `cuda`, `vulkan`, `metal`. */
@@ -99,6 +121,8 @@ export const serverSchema = z.strictObject({
   parallel: z.number().int().min(1).max(64).default(2),
   /** Largest accepted request body or upload; defaults to 1MB for llm and 25MB (OpenAI's limit) for asr-ocr. */
   bodyLimit: size().optional(),
+  /** A request the engine takes longer than this for is cancelled with 504. */
+  requestTimeout: duration().default(300_000),
   models: z.array(modelSchema).default([]),
 });
 

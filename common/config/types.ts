@@ -19,12 +19,24 @@ export interface RestartPolicy {
   backoffMs: number;
 }
 
+/** After ready, the supervisor checks every `periodMs` that the server answers within `timeoutMs`. */
+export interface LivenessSettings {
+  periodMs: number;
+  timeoutMs: number;
+  /** Misses in a row that make the server hung: it is killed and restarted. */
+  failures: number;
+  /** Built-in servers: one tiny real inference per model at this period; undefined when off. */
+  inferenceMs?: number;
+}
+
 interface ServerBase {
   name: string;
   host: string;
   port: number;
   env: Record<string, string>;
   restart: RestartPolicy;
+  /** Undefined when `liveness: off`. */
+  liveness?: LivenessSettings;
   dependsOn: string[];
   models: ModelConfig[];
 }
@@ -37,6 +49,7 @@ export interface BuiltinServerConfig extends ServerBase {
   retryDelayMs: number;
   order: 'priority' | 'longest-first';
   warmup: boolean;
+  verify: 'off' | 'first-load';
   mmap: boolean;
   gpu: false | 'auto' | 'cuda' | 'vulkan' | 'metal';
   /** CPU threads per inference: the config's, or the cores less one. */
@@ -44,6 +57,7 @@ export interface BuiltinServerConfig extends ServerBase {
   contextSize: number;
   parallel: number;
   bodyLimit: number;
+  requestTimeoutMs: number;
 }
 
 /** A foreign server: started from its command line, ready when its health URL answers 2xx. */

@@ -5,10 +5,15 @@ export const MODEL_EVENTS = [
   'load_end',
   'warmup_start',
   'warmup_end',
+  'verify_start',
+  'verify_end',
   'load_failed',
   'retry',
   'ready',
   'failed',
+  'crashed',
+  'quarantined',
+  'released',
 ] as const;
 export const SERVER_EVENTS = [
   'server_start',
@@ -56,8 +61,18 @@ export function describeEvent(e: TimingEvent): string {
       return `${e.model} retrying in ${ms}`;
     case 'ready':
       return `${e.model} ready in ${ms}${attempt}`;
+    case 'verify_start':
+      return `${e.model} first-sight check: one inference${attempt}`;
+    case 'verify_end':
+      return `${e.model} first-sight check passed in ${ms}${attempt}`;
     case 'failed':
       return `${e.model} failed for good after ${e.attempt} attempts: ${e.error}`;
+    case 'crashed':
+      return `${e.error}; ${e.attempt === undefined ? 'its requests run alone for now' : 'it loads again, alone'}`;
+    case 'quarantined':
+      return `${e.model} is not loaded (${e.attempt} attempts): ${e.error}`;
+    case 'released':
+      return `${e.model} released from quarantine`;
     case 'server_start':
       return `${e.server} starting`;
     case 'listening':

@@ -55,7 +55,7 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
       if (handle.type === 'asr') await handle.asr.transcribe(new Int16Array(WHISPER_RATE / 2).buffer, undefined);
       else await handle.ocr.recognize(blankPng(64, 32));
     },
-    registerRoutes: (app, models) => registerAsrOcrRoutes(app, models, server),
+    registerRoutes: (app, host) => registerAsrOcrRoutes(app, host, server),
     close: async () => {
       await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close())));
     },

@@ -1,32 +1,10 @@
 // HTTP plumbing both servers share: body limits, JSON errors, /health, /livez, the model list and per-model readiness.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HEALTHY, type HealthBody } from '../../common/protocol.js';
 import { HttpError } from './http-error.js';
 import { serverStatus, type ModelRecord } from './model-states.js';
 
 export type ModelTable<H> = Map<string, ModelRecord<H>>;
-
-/** Seconds a client should wait before asking again for a model that is still loading. */
-const RETRY_AFTER_S = '1';
-
-/** Returns the loaded handle of a model, or throws the 404 / 503 the client should see. */
-export function readyModel<H>(models: ModelTable<H>, name: string | undefined, req?: FastifyRequest): H {
-  if (!name) throw new HttpError(400, 'model: is required');
-  if (req && models.has(name)) req.modelName = name;
-  const m = models.get(name);
-  if (!m)
-    throw new HttpError(
-      404,
-      `model "${name}" does not exist on this server; it has ${[...models.keys()].join(', ')}`,
-      'not_found_error',
-    );
-  if (m.state === 'failed') throw new HttpError(503, `model "${name}" failed to load: ${m.error}`, 'model_failed');
-  if (m.state !== 'ready' || m.handle === undefined) {
-    throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', {
-      'retry-after': RETRY_AFTER_S,
-    });
-  }
-  return m.handle;
-}
 
 export function buildApp<H>(opts: { server: string; bodyLimit: number; models: ModelTable<H> }): FastifyInstance {
   const app = Fastify({ bodyLimit: opts.bodyLimit, logger: false, forceCloseConnections: true });
@@ -48,12 +26,13 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
     reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } }),
   );
 
-  // Plain /health is strict: 200 only once every required model is ready. /health?ready=any is Kubernetes-style
-  // readiness: 200 as soon as the first-priority models can serve.
+  // Plain /health is strict: 200 only once every required model is ready (or quarantined: degraded, as ready as it
+  // will get). /health?ready=any is Kubernetes-style readiness: 200 as soon as the first-priority models can serve.
   app.get<{ Querystring: { ready?: string } }>('/health', async (req, reply) => {
     const status = serverStatus(opts.models.values());
-    const healthy = status === 'ok' || (req.query.ready === 'any' && status === 'serving');
-    return reply.code(healthy ? 200 : 503).send({ status, server: opts.server, models: [...opts.models.values()] });
+    const healthy = HEALTHY.includes(status) || (req.query.ready === 'any' && status === 'serving');
+    const body: HealthBody = { status, server: opts.server, models: [...opts.models.values()].map((m) => m.toJSON()) };
+    return reply.code(healthy ? 200 : 503).send(body);
   });
   app.get('/v1/models', async () => ({
     object: 'list',

@@ -1,6 +1,6 @@
 // The one loader both servers use: loads models in parallel under a cap, retries a failed load after a delay, times and
-// reports every step.
-import pLimit from 'p-limit';
+// reports every step. One Loader per server, so loads started later (a lifted quarantine) share the same cap.
+import pLimit, { type LimitFunction } from 'p-limit';
 import { messageOf } from '../../common/errors.js';
 import type { TimingEventInput } from '../../common/timing/events.js';
 import type { ModelRecord } from './model-states.js';
@@ -15,6 +15,9 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** An optional step inside a load attempt after the load itself (one real inference); undefined means skip it. */
+export type AfterLoad<H> = (model: ModelRecord<H>, handle: H) => Promise<void> | undefined;
+
 export interface LoaderOptions<H> {
   /** Loads at once; the cap holds only while an attempt runs, not during a retry's wait. */
   concurrency: number;
@@ -23,68 +26,99 @@ export interface LoaderOptions<H> {
   retryDelayMs: number;
   /** Loads one model; throws with a reason on failure. */
   load(model: ModelRecord<H>, attempt: number): Promise<H>;
-  /** Opt-in warm-up: one small real inference after the load, inside the same attempt; absent means none. */
-  warm?(model: ModelRecord<H>, handle: H): Promise<void> | undefined;
+  /** First-sight check: one inference the first time a file is seen. */
+  verify?: AfterLoad<H>;
+  /** Opt-in warm-up: one small real inference after the load. */
+  warm?: AfterLoad<H>;
+  /** Called once a model's loading is over, ready or failed. */
+  settled?(model: ModelRecord<H>): void;
   emit(e: TimingEventInput): void;
   clock?: Clock;
 }
 
-/** Loads every model in `models`; never throws: a failure stays with its model, the others go on. */
-export async function loadModels<H>(models: ModelRecord<H>[], opts: LoaderOptions<H>): Promise<void> {
-  const clock = opts.clock ?? realClock;
-  const limit = pLimit(opts.concurrency);
-  const attempt = (m: ModelRecord<H>) =>
-    limit(async () => {
-      m.moveTo('loading');
-      m.attempts += 1;
-      opts.emit({ event: 'load_start', model: m.name, attempt: m.attempts, file: m.file });
-      const started = clock.now();
-      try {
-        const handle = await opts.load(m, m.attempts);
-        m.loadMs = clock.now() - started;
-        opts.emit({ event: 'load_end', model: m.name, attempt: m.attempts, ms: m.loadMs });
-        const warmStarted = clock.now();
-        const warming = opts.warm?.(m, handle);
-        if (warming) {
-          opts.emit({ event: 'warmup_start', model: m.name, attempt: m.attempts });
-          await warming;
-          m.warmupMs = clock.now() - warmStarted;
-          m.warmups += 1;
-          opts.emit({ event: 'warmup_end', model: m.name, attempt: m.attempts, ms: m.warmupMs });
-        }
-        m.handle = handle;
-        return true;
-      } catch (err) {
-        m.error = messageOf(err);
-        opts.emit({
-          event: 'load_failed',
-          model: m.name,
-          attempt: m.attempts,
-          ms: clock.now() - started,
-          error: m.error,
-        });
-        return false;
-      }
-    });
+export class Loader<H> {
+  private readonly limit: LimitFunction;
+  private readonly clock: Clock;
 
-  await Promise.all(
-    models.map(async (m) => {
-      for (;;) {
-        if (await attempt(m)) {
-          m.error = undefined;
-          m.moveTo('ready');
-          opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now() });
-          return;
-        }
-        if (m.attempts > opts.retries) {
-          m.moveTo('failed');
-          opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
-          return;
-        }
-        m.moveTo('retrying');
-        opts.emit({ event: 'retry', model: m.name, attempt: m.attempts, ms: opts.retryDelayMs });
-        await clock.sleep(opts.retryDelayMs);
+  constructor(private readonly opts: LoaderOptions<H>) {
+    this.limit = pLimit(opts.concurrency);
+    this.clock = opts.clock ?? realClock;
+  }
+
+  /** Loads every model in `models`, in that order within the cap; never throws: a failure stays with its model. */
+  async load(models: ModelRecord<H>[]): Promise<void> {
+    await Promise.all(models.map((m) => this.loadOne(m)));
+  }
+
+  private async loadOne(m: ModelRecord<H>): Promise<void> {
+    const { opts, clock } = this;
+    for (;;) {
+      if (await this.limit(() => this.attempt(m))) {
+        m.error = undefined;
+        m.moveTo('ready');
+        opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now() });
+        opts.settled?.(m);
+        return;
       }
-    }),
-  );
+      if (m.attempts > opts.retries) {
+        m.moveTo('failed');
+        opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
+        opts.settled?.(m);
+        return;
+      }
+      m.moveTo('retrying');
+      opts.emit({ event: 'retry', model: m.name, attempt: m.attempts, ms: opts.retryDelayMs });
+      await clock.sleep(opts.retryDelayMs);
+    }
+  }
+
+  /** One attempt: load, then the first-sight check and warm-up when asked for. True when the model is usable. */
+  private async attempt(m: ModelRecord<H>): Promise<boolean> {
+    const { opts, clock } = this;
+    m.moveTo('loading');
+    m.attempts += 1;
+    const attempt = m.attempts;
+    opts.emit({ event: 'load_start', model: m.name, attempt, file: m.file });
+    const started = clock.now();
+    try {
+      const handle = await opts.load(m, attempt);
+      m.loadMs = clock.now() - started;
+      opts.emit({ event: 'load_end', model: m.name, attempt, ms: m.loadMs });
+      await this.step(m, handle, opts.verify, 'verify_start', 'verify_end');
+      const warmMs = await this.step(m, handle, opts.warm, 'warmup_start', 'warmup_end');
+      if (warmMs !== undefined) {
+        m.warmupMs = warmMs;
+        m.warmups += 1;
+      }
+      m.handle = handle;
+      return true;
+    } catch (err) {
+      m.error = messageOf(err);
+      opts.emit({ event: 'load_failed', model: m.name, attempt, ms: clock.now() - started, error: m.error });
+      return false;
+    }
+  }
+
+  /** Runs an after-load step with its start/end events; returns its duration, or undefined when it was skipped. */
+  private async step(
+    m: ModelRecord<H>,
+    handle: H,
+    run: AfterLoad<H> | undefined,
+    start: 'verify_start' | 'warmup_start',
+    end: 'verify_end' | 'warmup_end',
+  ): Promise<number | undefined> {
+    const started = this.clock.now();
+    const running = run?.(m, handle);
+    if (!running) return undefined;
+    this.opts.emit({ event: start, model: m.name, attempt: m.attempts });
+    await running;
+    const ms = this.clock.now() - started;
+    this.opts.emit({ event: end, model: m.name, attempt: m.attempts, ms });
+    return ms;
+  }
+}
+
+/** Loads `models` with a loader of their own (tests, benchmarks). */
+export function loadModels<H>(models: ModelRecord<H>[], opts: LoaderOptions<H>): Promise<void> {
+  return new Loader(opts).load(models);
 }

@@ -1,12 +1,14 @@
-// A model's load lifecycle, one explicit state machine: queued → loading → retrying → ready | failed.
+// A model's lifecycle, one explicit state machine: queued → loading → retrying → ready | failed, and quarantined for a
+// model that crashed its server (lifted by hand back to queued).
 import type { ModelState, ModelStatusBody, ServerStatus } from '../../common/protocol.js';
 
 const ALLOWED: Record<ModelState, readonly ModelState[]> = {
-  queued: ['loading'],
+  queued: ['loading', 'quarantined'],
   loading: ['ready', 'retrying', 'failed'],
   retrying: ['loading'],
   ready: [],
   failed: [],
+  quarantined: ['queued'],
 };
 
 /** One model inside a server: its state and the figures /health reports. `handle` is what the engine loaded. */
@@ -21,6 +23,10 @@ export class ModelRecord<H> {
   warmupsSkipped = 0;
   error?: string;
   handle?: H;
+  /** The file's identity when its load began (common/file-identity.ts): what crash records are kept against. */
+  identity?: string;
+  /** Requests served since the load: the first one is journalled as such. */
+  requests = 0;
   constructor(
     readonly name: string,
     readonly file?: string,
@@ -51,13 +57,16 @@ export class ModelRecord<H> {
 
 /**
  * The server's status follows from its models': `failed` once a required model failed for good, `ok` once every
- * required model is ready, `serving` once the required models of the first priority are (Kubernetes-style readiness
- * for `/health?ready=any`), else `loading`. A model that is not required never fails its server.
+ * required model is ready, `degraded` once each is ready or quarantined, `serving` once the required models of the
+ * first priority are settled that way (Kubernetes-style readiness for `/health?ready=any`), else `loading`. A model
+ * that is not required never holds up or fails its server.
  */
 export function serverStatus(models: Iterable<ModelRecord<unknown>>): ServerStatus {
   const required = [...models].filter((m) => m.required);
+  const settled = (m: ModelRecord<unknown>) => m.state === 'ready' || m.state === 'quarantined';
   if (required.some((m) => m.state === 'failed')) return 'failed';
   if (required.every((m) => m.state === 'ready')) return 'ok';
+  if (required.every(settled)) return 'degraded';
   const first = Math.min(...required.map((m) => m.priority));
-  return required.filter((m) => m.priority === first).every((m) => m.state === 'ready') ? 'serving' : 'loading';
+  return required.filter((m) => m.priority === first).every(settled) ? 'serving' : 'loading';
 }

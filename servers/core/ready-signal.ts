@@ -1,10 +1,31 @@
 // Push signals to a supervising parent over IPC (like systemd's READY=1): every timing event, serving (first-priority
-// models ready), then ready or failed.
-import type { ServerMessage } from '../../common/protocol.js';
+// models ready), then ready or failed; answers to the parent's heartbeat; and the same to systemd where it runs us.
+import type { ServerMessage, SupervisorMessage } from '../../common/protocol.js';
 
 /** Sends when a parent listens; a server started by hand has no channel and sends nothing. */
 export function signalParent(message: ServerMessage): void {
   if (process.send && process.connected) process.send(message);
+}
+
+/**
+ * Answers the supervisor's pings at once: a pong proves the event loop turns. `healthy` reports the deep checks (false
+ * when every model failed them).
+ */
+export function answerPings(healthy: () => boolean): void {
+  process.on('message', (m: SupervisorMessage) => {
+    if (m?.type === 'ping') signalParent({ type: 'pong', id: m.id, healthy: healthy() });
+  });
+}
+
+/**
+ * Under systemd with `WatchdogSec=`: sends WATCHDOG=1 at half the watchdog interval while the event loop turns and the
+ * server is healthy; a hung server stops sending and systemd restarts it.
+ */
+export function feedSystemdWatchdog(healthy: () => boolean): void {
+  const usec = Number(process.env.WATCHDOG_USEC);
+  const pid = process.env.WATCHDOG_PID;
+  if (!usec || (pid && Number(pid) !== process.pid)) return;
+  setInterval(() => void (healthy() && notifySystemd('WATCHDOG=1')), Math.max(500, usec / 2000)).unref();
 }
 
 /** A server whose parent is gone must not live on as an orphan: exit when the IPC channel closes. */

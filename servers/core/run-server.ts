@@ -1,117 +1,98 @@
-// The start-up both servers share: config → listen at once → runtime → load models (by priority) → report serving and
-// ready; warm-up on demand; stop cleanly on a signal or when the parent goes.
+// The start-up both servers share: config → hold the models of the last crash to account → listen at once → runtime →
+// load (suspects alone, last) → report serving and ready; warm-up and quarantine release on demand; stop cleanly on a
+// signal or when the parent goes.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../common/config/load.js';
-import { isBuiltin, type BuiltinServerConfig, type Config } from '../../common/config/types.js';
-import type { BuiltinKind } from '../../common/protocol.js';
+import type { BuiltinServerConfig, Config, ModelConfig } from '../../common/config/types.js';
+import { readCrashJournal } from '../../common/crash-journal.js';
 import { messageOf } from '../../common/errors.js';
-import { describeEvent, type TimingEvent, type TimingEventInput } from '../../common/timing/events.js';
+import { fileIdentity } from '../../common/file-identity.js';
+import { isAlive } from '../../common/processes.js';
+import type { BuiltinKind } from '../../common/protocol.js';
 import { readTimingEvents } from '../../common/timing/reader.js';
-import { openTimingLog, timingLogFile } from '../../common/timing/writer.js';
-import { HttpError } from './http-error.js';
+import { timingLogFile } from '../../common/timing/writer.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import { judgeCrash } from './crash-verdict.js';
 import { buildApp, type ModelTable } from './http.js';
-import { loadModels } from './loader.js';
+import { ServerLifecycle } from './lifecycle.js';
+import { createServerLoader, planLoads } from './load-plan.js';
 import { registerMetrics } from './metrics.js';
-import { ModelRecord, serverStatus } from './model-states.js';
-import { lastLoadTimes, orderForLoading } from './ordering.js';
-import { exitWhenParentGoes, notifySystemd, signalParent } from './ready-signal.js';
-import { warmModels } from './warmup.js';
+import { ModelHost } from './model-host.js';
+import { ModelMemory, modelMemoryFile } from './model-memory.js';
+import { ModelRecord } from './model-states.js';
+import { NativeWork } from './native-work.js';
+import { lastLoadTimes } from './ordering.js';
+import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
+import { readServerArgs } from './server-args.js';
+import { createEmitter } from './timing-emitter.js';
 
 /** What a server kind plugs into the shared start-up. */
 export interface Engine<H> {
-  /**
-   * Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it, so their times are
-   * the loads' own.
-   */
+  /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it. */
   prepare?(): Promise<void>;
   load(model: ModelRecord<H>, attempt: number): Promise<H>;
-  /** One small real inference, run only when warm-up is turned on or asked for. */
+  /** One small real inference: warm-up, and the first-sight check. */
   warmup(model: ModelRecord<H>, handle: H): Promise<void>;
-  registerRoutes(app: FastifyInstance, models: ModelTable<H>): void;
+  registerRoutes(app: FastifyInstance, host: ModelHost<H>): void;
   close(): Promise<void>;
 }
 
 export type EngineFactory<H> = (server: BuiltinServerConfig, config: Config) => Engine<H>;
 
-/**
- * Reads `--config FILE --server NAME [--warmup]` and the server's section; exits 2 with the reason when they are wrong.
- */
-function readServerConfig(kind: BuiltinKind): { config: Config; server: BuiltinServerConfig; forceWarmup: boolean } {
+/** A model without a file (OCR language data from a package) is known by its name. */
+const identityOfModel = (m: ModelConfig): string | undefined => (m.file ? fileIdentity(m.file) : `package:${m.name}`);
+
+/** The journal the last process of this server left; a journal that cannot be read is reported and ignored. */
+function previousJournal(config: Config, server: string) {
   try {
-    const { values } = parseArgs({
-      options: {
-        config: { type: 'string', default: 'models.yaml' },
-        server: { type: 'string' },
-        warmup: { type: 'boolean' },
-      },
-    });
-    const config = loadConfig(values.config);
-    const server = config.servers.find(
-      (s) => s.name === (values.server ?? config.servers.find((x) => x.kind === kind)?.name),
-    );
-    if (!server)
-      throw new Error(
-        `${values.config}: no server named "${values.server}"; it has ${config.servers.map((s) => s.name).join(', ')}`,
-      );
-    if (!isBuiltin(server) || server.kind !== kind)
-      throw new Error(`server "${server.name}" is of kind ${server.kind}, not ${kind}`);
-    return { config, server, forceWarmup: Boolean(values.warmup) };
+    return readCrashJournal(config.stateDir, server);
   } catch (err) {
-    console.error(`error: ${messageOf(err)}`);
-    process.exit(2);
+    console.error(`warning: ${messageOf(err)}; earlier crashes are not held to account`);
+    return undefined;
   }
 }
 
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
-  const { config, server, forceWarmup } = readServerConfig(kind);
+  const { config, server, forceWarmup } = readServerArgs(kind);
+  const configOf = (name: string) => server.models.find((m) => m.name === name)!;
+  const models: ModelTable<H> = new Map(
+    server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]),
+  );
   const logFile = timingLogFile(config.stateDir, server.name);
-  const previousLoads =
-    server.order === 'longest-first' && existsSync(logFile)
-      ? lastLoadTimes(readTimingEvents([logFile]))
-      : new Map<string, number>();
-  const writeLog = openTimingLog(logFile);
-  const emit = (input: TimingEventInput) => {
-    const e: TimingEvent = { ts: new Date().toISOString(), server: server.name, ...input };
-    writeLog(e);
-    // Under a supervisor the events travel over IPC; by hand they are printed in plain words.
-    if (process.send) signalParent({ type: 'timing', event: e });
-    else console.log(describeEvent(e));
-    if (e.event === 'ready' || e.event === 'failed') reportProgress();
-  };
+  const previousLoadMs =
+    server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
+  const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
+  const identityOf = (name: string) => identityOfModel(configOf(name));
+  // The last process's journal is read before this one starts its own.
+  const journal = previousJournal(config, server.name);
+  const verdicts = judgeCrash(journal, memory, identityOf, isAlive, (name) => configOf(name).file);
+  const native = new NativeWork(server.name, config.stateDir);
+
+  let metrics: ReturnType<typeof registerMetrics> | undefined;
+  const lifecycle = new ServerLifecycle(models, () => metrics?.preload());
+  const emit = createEmitter(config.stateDir, server.name, (e) => lifecycle.observe(e));
+  lifecycle.attach(emit);
   emit({ event: 'server_start', ms: performance.now() });
 
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
-  const models: ModelTable<H> = new Map(
-    server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]),
-  );
-  let coldStartMs: number | undefined;
-  let servingSent = false;
-  /**
-   * Pushes `serving` once, as soon as the first-priority models are ready (`ready` / `failed` follow when loading
-   * ends).
-   */
-  function reportProgress() {
-    const status = serverStatus(models.values());
-    if ((status === 'serving' || status === 'ok') && !servingSent) {
-      servingSent = true;
-      signalParent({ type: 'serving', ms: performance.now() });
-    }
-  }
-
+  const ctx = { server, engine, native, memory, emit, identityOf, forceWarmup };
+  const { loader, alone } = createServerLoader(ctx);
   const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models });
-  const metrics = registerMetrics(app, server.name, models, () => coldStartMs);
-  app.post<{ Querystring: { force?: string; model?: string } }>('/admin/warmup', async (req) => {
-    const chosen = req.query.model ? [models.get(req.query.model)] : [...models.values()];
-    if (chosen[0] === undefined)
-      throw new HttpError(404, `model "${req.query.model}" does not exist on this server`, 'not_found_error');
-    return {
-      models: await warmModels(chosen as ModelRecord<H>[], (m, h) => engine.warmup(m, h), req.query.force === 'true'),
-    };
+  metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs);
+  registerAdminRoutes(app, {
+    models,
+    warmup: (m, h) => native.run(m.name, 'warmup', () => engine.warmup(m, h), { identity: m.identity }),
+    release: (m) => {
+      memory.forget(m.name);
+      m.moveTo('queued');
+      m.error = undefined;
+      emit({ event: 'released', model: m.name });
+      alone.add(m.name);
+      void loader.load([m]);
+    },
   });
-  engine.registerRoutes(app, models);
+  engine.registerRoutes(app, new ModelHost(models, native, memory));
 
   let stopping: Promise<void> | undefined;
   const stop = (code = 0) =>
@@ -124,14 +105,14 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   exitWhenParentGoes(() => stop());
+  answerPings(() => true);
+  feedSystemdWatchdog(() => true);
 
   try {
     await app.listen({ host: server.host, port: server.port });
   } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
-        ? `port ${server.port} on ${server.host} is already in use`
-        : messageOf(err);
+    const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    const reason = inUse ? `port ${server.port} on ${server.host} is already in use` : messageOf(err);
     emit({ event: 'server_failed', error: reason });
     signalParent({ type: 'failed', error: reason });
     await stop(1);
@@ -145,29 +126,11 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     // A runtime that cannot start fails every model: the loader reports each with this reason.
     emit({ event: 'server_failed', error: `runtime failed to start: ${messageOf(err)}` });
   }
-
-  const wantsWarmup = (name: string) =>
-    forceWarmup || (server.models.find((m) => m.name === name)?.warmup ?? server.warmup);
-  await loadModels(orderForLoading([...models.values()], server.order, previousLoads), {
-    concurrency: server.concurrency,
-    retries: server.retries,
-    retryDelayMs: server.retryDelayMs,
-    load: (m, attempt) => engine.load(m, attempt),
-    warm: (m, handle) => (wantsWarmup(m.name) ? engine.warmup(m, handle) : undefined),
-    emit,
-  });
-  metrics.preload();
-  const status = serverStatus(models.values());
-  if (status === 'ok') {
-    coldStartMs = performance.now();
-    emit({ event: 'server_ready', ms: coldStartMs });
-    signalParent({ type: 'ready', ms: coldStartMs });
-    await notifySystemd();
-  } else {
-    const failed = [...models.values()]
-      .filter((m) => m.state === 'failed' && m.required)
-      .map((m) => `${m.name}: ${m.error}`);
-    emit({ event: 'server_failed', error: failed.join('; ') });
-    signalParent({ type: 'failed', error: failed.join('; ') });
+  const { normal, suspects } = planLoads(ctx, models, verdicts, previousLoadMs);
+  // Suspects load after the others, one at a time, so that a crash now convicts exactly one file.
+  await loader.load(normal);
+  for (const m of suspects) {
+    alone.add(m.name);
+    await loader.load([m]);
   }
 }

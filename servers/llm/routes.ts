@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import { z } from 'zod';
 import { parseBody } from '../core/http-error.js';
-import { readyModel, type ModelTable } from '../core/http.js';
+import type { ModelHost } from '../core/model-host.js';
 import type { LlmHandle } from './engine.js';
 
 const sampling = {
@@ -86,12 +86,13 @@ function usage(h: LlmHandle, promptText: string, completion: string) {
 async function respond(
   req: FastifyRequest,
   reply: FastifyReply,
-  models: ModelTable<LlmHandle>,
+  host: ModelHost<LlmHandle>,
   body: Sampling,
   input: Input,
   promptText: string,
 ) {
-  const handle = readyModel(models, body.model, req);
+  const lease = host.lease(body.model, req);
+  const handle = lease.handle;
   const chat = input.kind === 'chat';
   const id = `${chat ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
@@ -111,7 +112,7 @@ async function respond(
       : { index: 0, text, finish_reason: finish, logprobs: null };
 
   if (!body.stream) {
-    const r = await generate(handle, input, body, maxTokens, () => {}, abort.signal);
+    const r = await lease.run(() => generate(handle, input, body, maxTokens, () => {}, abort.signal));
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
     return reply.send({
       id,
@@ -131,14 +132,9 @@ async function respond(
   const send = (data: unknown) => reply.raw.write(`data: ${JSON.stringify(data)}\n\n`);
   const chunkObject = chat ? 'chat.completion.chunk' : 'text_completion';
   try {
-    const r = await generate(
-      handle,
-      input,
-      body,
-      maxTokens,
-      (text) => send({ id, object: chunkObject, created, model: body.model, choices: [choice(text, null, true)] }),
-      abort.signal,
-    );
+    const onText = (text: string) =>
+      send({ id, object: chunkObject, created, model: body.model, choices: [choice(text, null, true)] });
+    const r = await lease.run(() => generate(handle, input, body, maxTokens, onText, abort.signal));
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
     send({ id, object: chunkObject, created, model: body.model, choices: [choice('', finish, true)] });
     reply.raw.end('data: [DONE]\n\n');
@@ -148,15 +144,15 @@ async function respond(
   }
 }
 
-export function registerLlmRoutes(app: FastifyInstance, models: ModelTable<LlmHandle>): void {
+export function registerLlmRoutes(app: FastifyInstance, host: ModelHost<LlmHandle>): void {
   app.post('/v1/completions', async (req, reply) => {
     const body = parseBody(completionBody, req.body);
     const prompt = [body.prompt].flat()[0]!;
-    return respond(req, reply, models, body, { kind: 'completion', prompt }, prompt);
+    return respond(req, reply, host, body, { kind: 'completion', prompt }, prompt);
   });
   app.post('/v1/chat/completions', async (req, reply) => {
     const body = parseBody(chatBody, req.body);
     const promptText = body.messages.map((m) => textOf(m.content)).join('\n');
-    return respond(req, reply, models, body, { kind: 'chat', history: toHistory(body.messages) }, promptText);
+    return respond(req, reply, host, body, { kind: 'chat', history: toHistory(body.messages) }, promptText);
   });
 }

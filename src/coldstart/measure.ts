@@ -4,7 +4,7 @@ import type { Config } from '../../common/config/types.js';
 import { ModelctlError, messageOf } from '../../common/errors.js';
 import { evictFromCache } from '../models/page-cache.js';
 import { assertPortsFree } from '../supervisor/ports.js';
-import { waitUntilGone } from '../supervisor/server-process.js';
+import { waitUntilGone } from '../../common/processes.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 
 export interface ModelRun {

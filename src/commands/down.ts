@@ -6,7 +6,7 @@ import { loadConfig } from '../../common/config/load.js';
 import { formatMs } from '../report/format.js';
 import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
-import { isAlive, killQuietly, waitUntilGone } from '../supervisor/server-process.js';
+import { isAlive, killQuietly, waitUntilGone } from '../../common/processes.js';
 
 export async function down(opts: { config: string }): Promise<void> {
   const config = loadConfig(opts.config);

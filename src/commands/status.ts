@@ -6,7 +6,7 @@ import { ModelctlError } from '../../common/errors.js';
 import { modelLine, stateWord } from '../report/model-line.js';
 import { paint } from '../report/style.js';
 import { readStackState } from '../supervisor/state-file.js';
-import { isAlive } from '../supervisor/server-process.js';
+import { isAlive } from '../../common/processes.js';
 
 interface Health {
   status: string;

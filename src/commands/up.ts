@@ -48,7 +48,13 @@ export async function up(opts: UpOptions): Promise<void> {
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 
-  const sup = new Supervisor(config, { budgetMs, graceMs: config.graceMs, wait: opts.wait, warmup: opts.warmup });
+  const sup = new Supervisor(config, {
+    budgetMs,
+    graceMs: config.graceMs,
+    wait: opts.wait,
+    warmup: opts.warmup,
+    watch: true,
+  });
   const reporter = chooseReporter(opts, sup);
   sup.on('event', (e) => reporter.event(e));
   const forgetState = trackStackState(config, sup, Boolean(opts.daemon));
@@ -77,7 +83,19 @@ export async function up(opts: UpOptions): Promise<void> {
   }
   const signal = await stopped;
   reporter.note(`${signal}: stopping every server`);
+  const unwell = whatWentWrong(sup, opts.wait);
   await sup.shutdown();
   reporter.close();
   forgetState();
+  if (unwell.length > 0) throw new ModelctlError(`stopped cleanly, but ${unwell.join('; ')}`);
+}
+
+/**
+ * After a clean stop, what still makes the run a failure (exit 1): a server that failed while running, and with
+ * `--wait all` a required model that was quarantined.
+ */
+function whatWentWrong(sup: Supervisor, wait: UpOptions['wait']): string[] {
+  const failed = sup.servers.filter((s) => s.state === 'failed').map((s) => `server ${s.config.name} failed`);
+  const quarantined = wait === 'all' ? sup.quarantinedRequired().map((q) => `a required model is out: ${q}`) : [];
+  return [...failed, ...quarantined];
 }

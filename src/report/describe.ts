@@ -15,7 +15,9 @@ export function describeSupervisorEvent(e: SupervisorEvent): string | undefined 
       return text.startsWith(`${e.server} `) ? text.slice(e.server.length + 1) : text;
     }
     case 'restart':
-      return `${e.reason}; restart ${e.attempt} in ${formatMs(e.delayMs)}`;
+      return e.delayMs > 0 ? `${e.reason}, in ${formatMs(e.delayMs)}` : e.reason;
+    case 'missed':
+      return `did not answer its watchdog (${e.misses} in a row, silent for ${formatMs(e.silentMs)})`;
     case 'output':
       return e.line;
     case 'stack-ready':

@@ -9,6 +9,9 @@ import { modelLine, stateWord } from './model-line.js';
 import type { Reporter } from './reporter.js';
 import { summaryTable } from './summary.js';
 
+/** Timing events worth a line of their own once the stack is up (the rest only redraw the view). */
+const LANDED = new Set(['ready', 'failed', 'quarantined', 'crashed', 'released']);
+
 export function liveReporter(
   paint: ChalkInstance,
   sup: Supervisor,
@@ -43,7 +46,7 @@ export function liveReporter(
     event(e) {
       if (settled) {
         const text = describeSupervisorEvent(e);
-        const landed = e.type === 'timing' && (e.event.event === 'ready' || e.event.event === 'failed');
+        const landed = e.type === 'timing' && LANDED.has(e.event.event);
         if (text !== undefined && e.type !== 'stack-ready' && (e.type !== 'timing' || landed))
           above(`${tag(e.server)}  ${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
         return;

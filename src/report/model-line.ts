@@ -19,6 +19,8 @@ const STATE_COLOR: Record<string, 'green' | 'yellow' | 'red' | 'gray' | 'blue'> 
   queued: 'gray',
   pending: 'gray',
   failed: 'red',
+  quarantined: 'red',
+  hung: 'red',
   stopping: 'blue',
   stopped: 'gray',
 };

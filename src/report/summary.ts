@@ -8,7 +8,7 @@ export function summaryTable(rows: SummaryRow[], coldStartMs: number, budgetMs: 
   const cells = rows.map((r) => [
     r.server,
     r.model ?? '-',
-    r.loadMs === undefined ? '-' : formatMs(r.loadMs),
+    r.loadMs === undefined ? (r.state ?? '-') : formatMs(r.loadMs),
     r.attempts === undefined ? '-' : String(r.attempts),
     r.readyAt === undefined ? '-' : formatMs(r.readyAt),
   ]);

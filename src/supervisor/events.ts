@@ -11,6 +11,8 @@ export type SupervisorEvent =
   | { type: 'timing'; server: string; event: TimingEvent; at: number }
   | { type: 'output'; server: string; stream: 'stdout' | 'stderr'; line: string; at: number }
   | { type: 'restart'; server: string; attempt: number; delayMs: number; at: number; reason: string }
+  /** The watchdog's check of a ready server went unanswered (`misses` in a row). */
+  | { type: 'missed'; server: string; misses: number; silentMs: number; at: number }
   | { type: 'stack-ready'; at: number; summary: SummaryRow[] }
   /** With `--wait serving`: a server that was serving has now loaded every model. */
   | { type: 'loaded'; server: string; at: number };
@@ -30,6 +32,7 @@ export interface SummaryRow {
   model?: string;
   loadMs?: number;
   attempts?: number;
+  state?: string;
   /** Milliseconds since start when the model (or the server, for a row without model) was ready. */
   readyAt?: number;
 }
@@ -61,6 +64,15 @@ export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: 
     case 'failed':
       m.state = 'failed';
       m.error = e.error;
+      break;
+    case 'quarantined':
+      m.state = 'quarantined';
+      m.attempts = e.attempt ?? m.attempts;
+      m.error = e.error;
+      break;
+    case 'released':
+      m.state = 'queued';
+      m.error = undefined;
       break;
     default:
       break;

@@ -1,12 +1,12 @@
 // One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace →
 // SIGKILL.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { killQuietly } from '../../common/processes.js';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { execaNode } from 'execa';
 import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
-import { serverArgs, serverEntryPath, type ServerMessage } from '../../common/protocol.js';
+import { serverArgs, serverEntryPath, type ServerMessage, type SupervisorMessage } from '../../common/protocol.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -59,6 +59,7 @@ export class ServerProcess extends EventEmitter {
   private lines: string[] = [];
   private extraPids: number[] = [];
   private stopping?: Promise<ExitInfo>;
+  private pings = 0;
   exitInfo?: ExitInfo;
   readonly exited: Promise<ExitInfo>;
 
@@ -108,6 +109,35 @@ export class ServerProcess extends EventEmitter {
     return [...(this.child.pid ? [this.child.pid] : []), ...this.extraPids];
   }
 
+  /**
+   * The watchdog's heartbeat over IPC: resolves true when the server answers healthy within `timeoutMs`, false when it
+   * answers unhealthy, does not answer, or has no channel.
+   */
+  ping(timeoutMs: number): Promise<boolean> {
+    const id = ++this.pings;
+    if (!this.child.connected || this.exitInfo) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.off('message', onMessage);
+        resolve(ok);
+      };
+      const onMessage = (m: ServerMessage) => {
+        if (m.type === 'pong' && m.id === id) done(m.healthy);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.on('message', onMessage);
+      const ping: SupervisorMessage = { type: 'ping', id };
+      this.child.send(ping, (err) => err && done(false));
+    });
+  }
+
+  /** SIGKILL at once: for a server that no longer answers (it would not answer SIGTERM either). */
+  kill(): void {
+    this.child.kill('SIGKILL');
+    for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL');
+  }
+
   lastLines(n = 10): string[] {
     return this.lines.slice(-n);
   }
@@ -133,35 +163,4 @@ export class ServerProcess extends EventEmitter {
     })();
     return this.stopping;
   }
-}
-
-/** Sends a signal; "no such process" means it is already gone, which is what we wanted. */
-export function killQuietly(pid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True while the process exists and is not a zombie (a zombie holds nothing but its exit status). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-/** Waits until none of `pids` is alive, at most `ms`; returns the ones still alive (empty: all gone). */
-export async function waitUntilGone(pids: number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return pids.filter(isAlive);
 }

@@ -1,9 +1,10 @@
 // `.modelctl/state.json`: which stack is running (supervisor pid, each server's pids, port and state), for status and
 // down.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../common/config/types.js';
 import { ModelctlError, messageOf } from '../../common/errors.js';
+import { writeJsonAtomically } from '../../common/json-file.js';
 import type { Supervisor } from './supervisor.js';
 
 export interface StackState {
@@ -20,6 +21,10 @@ export interface StackState {
     state: string;
     restarts: number;
     readyAt?: number;
+    /** Wall-clock time (ISO) the server last answered its watchdog. */
+    lastAnswerAt?: string;
+    /** The watchdog's settings, so `status` can tell when an answer is overdue. */
+    liveness?: { periodMs: number; timeoutMs: number; failures: number };
   }[];
 }
 
@@ -72,12 +77,15 @@ export function trackStackState(config: Config, sup: Supervisor, detached: boole
         state: s.state,
         restarts: s.restarts,
         readyAt: s.readyAt,
+        lastAnswerAt: s.lastAnswerAt === undefined ? undefined : new Date(wallClockOf(s.lastAnswerAt)).toISOString(),
+        liveness: s.config.liveness,
       })),
     };
-    writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
-    renameSync(`${file}.tmp`, file);
+    writeJsonAtomically(file, state);
   };
+  const wallClockOf = (stackMs: number) => Date.now() - (sup.now() - stackMs);
   write();
+  sup.on('heartbeat', write);
   sup.on('event', (e: { type: string }) => {
     if (e.type === 'state' || e.type === 'spawned') write();
   });

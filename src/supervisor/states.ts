@@ -1,11 +1,13 @@
 // A server's lifecycle under the supervisor, one explicit table of allowed moves (after llama-swap's process states).
 
-export type ServerState = 'pending' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopping' | 'stopped';
+/** `hung`: ready once, now not answering its watchdog; it is about to be killed. */
+export type ServerState = 'pending' | 'starting' | 'ready' | 'hung' | 'restarting' | 'failed' | 'stopping' | 'stopped';
 
 const ALLOWED: Record<ServerState, readonly ServerState[]> = {
   pending: ['starting', 'stopping', 'stopped'],
-  starting: ['ready', 'failed', 'stopping'],
-  ready: ['restarting', 'failed', 'stopping'],
+  starting: ['ready', 'restarting', 'failed', 'stopping'],
+  ready: ['hung', 'restarting', 'failed', 'stopping'],
+  hung: ['restarting', 'failed', 'stopping'],
   restarting: ['starting', 'failed', 'stopping'],
   failed: ['stopping', 'stopped'],
   stopping: ['stopped'],

@@ -1,5 +1,6 @@
 // All servers of a config: start them at once, race each to ready under one budget, fail fast (stop the rest), restart
-// crashes after ready per policy, and shut everything down on request. Reporters listen to its 'event's.
+// at once a server whose start-up crash its journal pins on a model, watch ready servers (crash or hang → restart per
+// policy), and shut everything down on request. Reporters listen to its 'event's.
 import { EventEmitter } from 'node:events';
 import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
 import {
@@ -10,11 +11,14 @@ import {
   type ModelctlError,
 } from '../../common/errors.js';
 import type { ServerMessage } from '../../common/protocol.js';
+import { formatMs } from '../report/format.js';
+import { attributeCrash, exitReason, maxStartupCrashRestarts } from './crash.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
 import { restartDelay } from './policies/restart.js';
-import { waitUntilReady, type Outcome, type Probe } from './readiness.js';
+import { httpProbe, waitUntilReady, type Outcome, type Probe } from './readiness.js';
 import { launchSpec, ServerProcess, execaSpawner, type Spawner } from './server-process.js';
 import { move, type ServerState } from './states.js';
+import { Watchdog } from './watchdog.js';
 
 export interface SupervisorOptions {
   budgetMs: number;
@@ -25,6 +29,8 @@ export interface SupervisorOptions {
   wait?: 'all' | 'serving';
   /** Turn warm-up on for every model of our servers (`up --warmup`). */
   warmup?: boolean;
+  /** Watch ready servers (`liveness` in models.yaml); coldstart-test, a start-up test, does not. */
+  watch?: boolean;
   spawner?: Spawner;
   probe?: Probe;
 }
@@ -34,9 +40,17 @@ export interface ManagedServer {
   config: ServerConfig;
   state: ServerState;
   proc?: ServerProcess;
+  /** Every restart, after a crash, a hang or a start-up crash. */
   restarts: number;
+  /** The restarts counted against `restart.max`. */
+  policyRestarts: number;
   readyAt?: number;
+  /** Milliseconds since the stack started when the server last answered its watchdog. */
+  lastAnswerAt?: number;
   models: Map<string, ModelView>;
+  watchdog?: Watchdog;
+  /** Why the current process is being killed (a hang), for the restart's reason. */
+  killedBecause?: string;
 }
 
 export class Supervisor extends EventEmitter {
@@ -51,7 +65,13 @@ export class Supervisor extends EventEmitter {
     private readonly opts: SupervisorOptions,
   ) {
     super();
-    this.servers = config.servers.map((s) => ({ config: s, state: 'pending', restarts: 0, models: new Map() }));
+    this.servers = config.servers.map((s) => ({
+      config: s,
+      state: 'pending',
+      restarts: 0,
+      policyRestarts: 0,
+      models: new Map(),
+    }));
   }
 
   /** Milliseconds since the stack started. */
@@ -69,24 +89,11 @@ export class Supervisor extends EventEmitter {
   }
 
   private spawn(s: ManagedServer): ServerProcess {
-    const proc = new ServerProcess(
-      s.config.name,
-      launchSpec(s.config, this.config, { warmup: this.opts.warmup }),
-      this.opts.spawner ?? execaSpawner,
-    );
+    const spec = launchSpec(s.config, this.config, { warmup: this.opts.warmup });
+    const proc = new ServerProcess(s.config.name, spec, this.opts.spawner ?? execaSpawner);
     s.proc = proc;
-    proc.on('message', (m: ServerMessage) => {
-      if (m.type === 'timing') {
-        applyTiming(s.models, m.event, this.now());
-        this.send({ type: 'timing', server: s.config.name, event: m.event, at: this.now() });
-      } else if (s.state === 'ready' && m.type === 'ready') {
-        this.send({ type: 'loaded', server: s.config.name, at: this.now() });
-      } else if (s.state === 'ready' && m.type === 'failed') {
-        // Serving already, then a required model failed for good: the server keeps serving the others, reported as
-        // failed.
-        this.setState(s, 'failed', m.error);
-      }
-    });
+    s.models.clear();
+    proc.on('message', (m: ServerMessage) => this.hear(s, m));
     proc.on('line', (line: string, stream: 'stdout' | 'stderr') =>
       this.send({ type: 'output', server: s.config.name, stream, line, at: this.now() }),
     );
@@ -94,12 +101,27 @@ export class Supervisor extends EventEmitter {
     return proc;
   }
 
+  private hear(s: ManagedServer, m: ServerMessage) {
+    if (m.type === 'timing') {
+      applyTiming(s.models, m.event, this.now());
+      this.send({ type: 'timing', server: s.config.name, event: m.event, at: this.now() });
+    } else if (s.state === 'ready' && m.type === 'ready') {
+      this.send({ type: 'loaded', server: s.config.name, at: this.now() });
+    } else if (s.state === 'ready' && m.type === 'failed') {
+      // Serving already, then a required model failed for good: the server serves the others, reported as failed.
+      this.setState(s, 'failed', m.error);
+    }
+  }
+
+  private healthUrl(s: ManagedServer): string | undefined {
+    return isBuiltin(s.config) ? undefined : `http://${s.config.host}:${s.config.port}${s.config.health}`;
+  }
+
   private waitReady(s: ManagedServer, proc: ServerProcess, timeoutMs: number): Promise<Outcome> {
-    const healthUrl = isBuiltin(s.config) ? undefined : `http://${s.config.host}:${s.config.port}${s.config.health}`;
     return waitUntilReady(proc, {
       timeoutMs,
       signal: this.abort.signal,
-      healthUrl,
+      healthUrl: this.healthUrl(s),
       probe: this.opts.probe,
       acceptServing: this.opts.wait === 'serving',
     });
@@ -111,15 +133,7 @@ export class Supervisor extends EventEmitter {
    */
   async up(): Promise<SummaryRow[]> {
     const deadline = this.opts.deadlineMs ?? this.opts.budgetMs;
-    const races = this.servers.map(async (s) => {
-      this.setState(s, 'starting');
-      const outcome = await this.waitReady(s, this.spawn(s), deadline - this.now());
-      if (outcome.kind === 'ready' && s.state === 'starting') {
-        s.readyAt = this.now();
-        this.setState(s, 'ready');
-      }
-      return { s, outcome };
-    });
+    const races = this.servers.map(async (s) => ({ s, outcome: await this.bringUp(s, deadline) }));
     const pending = new Set(races);
     for (const race of races) void race.then(() => pending.delete(race));
     while (pending.size > 0) {
@@ -131,10 +145,35 @@ export class Supervisor extends EventEmitter {
         throw error;
       }
     }
-    for (const s of this.servers) this.watchForCrash(s);
+    for (const s of this.servers) this.supervise(s);
     const summary = this.summary();
     this.send({ type: 'stack-ready', at: this.now(), summary });
     return summary;
+  }
+
+  /**
+   * Starts a server and waits until it is ready, by `deadline` (ms since the stack started). A crash that its journal
+   * pins on models in native code is not the end: the server is restarted at once and holds those models to account.
+   */
+  private async bringUp(s: ManagedServer, deadline: number): Promise<Outcome> {
+    this.setState(s, 'starting');
+    for (let crashes = 0; ; crashes++) {
+      const proc = this.spawn(s);
+      const outcome = await this.waitReady(s, proc, deadline - this.now());
+      if (outcome.kind === 'ready') {
+        s.readyAt = this.now();
+        if (s.state === 'starting') this.setState(s, 'ready');
+        return outcome;
+      }
+      if (outcome.kind !== 'exited' || this.shuttingDown) return outcome;
+      const crash = attributeCrash(this.config, s.config, proc, outcome.exit);
+      if (!crash || crashes >= maxStartupCrashRestarts(s.config)) return outcome;
+      s.restarts += 1;
+      this.setState(s, 'restarting', crash.reason);
+      const reason = `${crash.reason}; restarted at once`;
+      this.send({ type: 'restart', server: s.config.name, attempt: s.restarts, delayMs: 0, at: this.now(), reason });
+      this.setState(s, 'starting');
+    }
   }
 
   private explain(s: ManagedServer, o: Exclude<Outcome, { kind: 'ready' }>): ModelctlError {
@@ -154,7 +193,7 @@ export class Supervisor extends EventEmitter {
     return this.servers
       .filter((s) => s.state !== 'ready')
       .flatMap((s) => {
-        const models = [...s.models.values()].filter((m) => m.state !== 'ready');
+        const models = [...s.models.values()].filter((m) => m.state !== 'ready' && m.state !== 'quarantined');
         return models.length > 0
           ? models.map((m) => `${s.config.name}/${m.name} (${m.state}, attempt ${m.attempts})`)
           : [`${s.config.name} (no model reported yet)`];
@@ -171,42 +210,89 @@ export class Supervisor extends EventEmitter {
             loadMs: m.loadMs,
             attempts: m.attempts,
             readyAt: m.readyAt,
+            state: m.state,
           })),
     );
   }
 
-  /** After ready: a server that exits is restarted with backoff per its policy, or marked failed. */
-  private watchForCrash(s: ManagedServer) {
-    s.proc?.once('exit', async (exit) => {
-      if (this.shuttingDown || s.state !== 'ready') return;
-      const reason = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-      const delayMs = restartDelay(s.config.restart, s.restarts + 1);
-      if (delayMs === undefined) {
-        this.setState(
-          s,
-          'failed',
-          `${reason}; restart policy ${s.config.restart.policy}, ${s.restarts} restart(s) used`,
-        );
-        return;
-      }
-      s.restarts += 1;
-      this.setState(s, 'restarting', reason);
-      this.send({ type: 'restart', server: s.config.name, attempt: s.restarts, delayMs, at: this.now(), reason });
-      await new Promise((r) => setTimeout(r, delayMs));
-      if (this.shuttingDown) return;
-      this.setState(s, 'starting');
-      s.models.clear();
-      const outcome = await this.waitReady(s, this.spawn(s), this.opts.budgetMs);
-      if (this.shuttingDown) return;
-      if (outcome.kind === 'ready') {
-        s.readyAt = this.now();
-        this.setState(s, 'ready');
-        this.watchForCrash(s);
-      } else {
-        this.setState(s, 'failed', this.explain(s, outcome).message);
-        await s.proc?.stop(this.opts.graceMs);
-      }
+  /** Required models that are quarantined, as `server llm: chat: reason` (they make `up --wait all` end with 1). */
+  quarantinedRequired(): string[] {
+    return this.servers.flatMap((s) =>
+      [...s.models.values()]
+        .filter((m) => m.state === 'quarantined' && s.config.models.find((c) => c.name === m.name)?.required !== false)
+        .map((m) => `server ${s.config.name}: ${m.error}`),
+    );
+  }
+
+  /** After ready: a server that exits or stops answering is restarted with backoff per its policy, or marked failed. */
+  private supervise(s: ManagedServer) {
+    const proc = s.proc!;
+    proc.once('exit', (exit) => {
+      s.watchdog?.stop();
+      if (this.shuttingDown || s.proc !== proc || (s.state !== 'ready' && s.state !== 'hung')) return;
+      const crash = attributeCrash(this.config, s.config, proc, exit);
+      const reason = s.killedBecause ?? crash?.reason ?? exitReason(exit);
+      s.killedBecause = undefined;
+      void this.restartAfterFailure(s, reason);
     });
+    if (this.opts.watch && s.config.liveness) this.watch(s, proc);
+  }
+
+  private watch(s: ManagedServer, proc: ServerProcess) {
+    const liveness = s.config.liveness!;
+    const url = this.healthUrl(s);
+    const probe = this.opts.probe ?? httpProbe;
+    const check = url
+      ? async () => {
+          const status = await probe(url);
+          return status !== undefined && status >= 200 && status < 300;
+        }
+      : (timeoutMs: number) => proc.ping(timeoutMs);
+    s.lastAnswerAt = this.now();
+    s.watchdog = new Watchdog(liveness, {
+      check,
+      onAnswer: () => {
+        s.lastAnswerAt = this.now();
+        this.emit('heartbeat', s);
+      },
+      onMiss: (misses, silentMs) =>
+        this.send({ type: 'missed', server: s.config.name, misses, silentMs, at: this.now() }),
+      onHung: (silentMs) => {
+        if (s.state !== 'ready' || s.proc !== proc) return;
+        s.killedBecause = `did not answer for ${formatMs(silentMs)}; killed`;
+        this.setState(s, 'hung', `did not answer for ${formatMs(silentMs)}`);
+        proc.kill();
+      },
+    });
+    s.watchdog.start();
+  }
+
+  private async restartAfterFailure(s: ManagedServer, reason: string): Promise<void> {
+    const { restart } = s.config;
+    const delayMs = restartDelay(restart, s.policyRestarts + 1);
+    if (delayMs === undefined) {
+      this.setState(s, 'failed', `${reason}; restart policy ${restart.policy}, ${s.policyRestarts} restart(s) used`);
+      return;
+    }
+    s.restarts += 1;
+    s.policyRestarts += 1;
+    const restarted = `${reason} and restarted (${s.policyRestarts}/${restart.max})`;
+    this.setState(s, 'restarting', restarted);
+    this.send({
+      type: 'restart',
+      server: s.config.name,
+      attempt: s.restarts,
+      delayMs,
+      at: this.now(),
+      reason: restarted,
+    });
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (this.shuttingDown) return;
+    const outcome = await this.bringUp(s, this.now() + this.opts.budgetMs);
+    if (this.shuttingDown) return;
+    if (outcome.kind === 'ready') return this.supervise(s);
+    this.setState(s, 'failed', this.explain(s, outcome).message);
+    await s.proc?.stop(this.opts.graceMs);
   }
 
   /** Stops waiting (Ctrl-C during start-up): `up` then stops every server and throws InterruptedError. */
@@ -221,6 +307,7 @@ export class Supervisor extends EventEmitter {
       this.abort.abort();
       await Promise.all(
         this.servers.map(async (s) => {
+          s.watchdog?.stop();
           if (s.state === 'stopped') return;
           if (s.state !== 'stopping') this.setState(s, 'stopping');
           await s.proc?.stop(this.opts.graceMs);

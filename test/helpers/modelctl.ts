@@ -1,7 +1,7 @@
 // Runs the real CLI (bin/modelctl.js) and reads its --json events; every run is killed after the test file.
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
-import { waitUntilGone } from '../../src/supervisor/server-process.js';
+import { waitUntilGone } from '../../common/processes.js';
 
 export const FAKE_SERVER = new URL('../fixtures/fake-server.mjs', import.meta.url).pathname;
 

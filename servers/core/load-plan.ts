@@ -1,0 +1,93 @@
+// How a server loads its models: in what order, which alone (suspects of an earlier crash, last), which not at all
+// (quarantined), and what runs inside each attempt (the load, the first-sight check, warm-up), all as native work.
+import type { BuiltinServerConfig } from '../../common/config/types.js';
+import type { ModelTable } from './http.js';
+import { Loader } from './loader.js';
+import type { ModelMemory } from './model-memory.js';
+import type { ModelRecord } from './model-states.js';
+import type { NativeWork } from './native-work.js';
+import { orderForLoading } from './ordering.js';
+import type { Engine } from './run-server.js';
+import type { Emit } from './timing-emitter.js';
+import type { Verdict } from './crash-verdict.js';
+
+export interface LoadContext<H> {
+  server: BuiltinServerConfig;
+  engine: Engine<H>;
+  native: NativeWork;
+  memory: ModelMemory;
+  emit: Emit;
+  identityOf: (model: string) => string | undefined;
+  /** `up --warmup`. */
+  forceWarmup: boolean;
+}
+
+/** The server's loader: loads run as native work, alone for the models in `alone`. */
+export function createServerLoader<H>(ctx: LoadContext<H>): { loader: Loader<H>; alone: Set<string> } {
+  const { server, engine, native, memory } = ctx;
+  const alone = new Set<string>();
+  const settingOf = (name: string) => server.models.find((m) => m.name === name);
+  const opts = (m: ModelRecord<H>, attempt?: number) => ({ alone: alone.has(m.name), attempt, identity: m.identity });
+  const needsCheck = (m: ModelRecord<H>) =>
+    (settingOf(m.name)?.verify ?? server.verify) === 'first-load' && !memory.get(m.name, m.identity).verified;
+  const wantsWarmup = (m: ModelRecord<H>) => ctx.forceWarmup || (settingOf(m.name)?.warmup ?? server.warmup);
+
+  const loader = new Loader<H>({
+    concurrency: server.concurrency,
+    retries: server.retries,
+    retryDelayMs: server.retryDelayMs,
+    emit: ctx.emit,
+    load: (m, attempt) => {
+      m.identity = ctx.identityOf(m.name);
+      return native.run(m.name, 'load', () => engine.load(m, attempt), opts(m, attempt));
+    },
+    verify: (m, handle) => {
+      if (!needsCheck(m)) return undefined;
+      return native
+        .run(m.name, 'verify', () => engine.warmup(m, handle), opts(m, m.attempts))
+        .then(() => void memory.update(m.name, m.identity, (memo) => (memo.verified = true)));
+    },
+    warm: (m, handle) =>
+      wantsWarmup(m) ? native.run(m.name, 'warmup', () => engine.warmup(m, handle), opts(m, m.attempts)) : undefined,
+    settled: (m) => {
+      // A suspect that loaded alone without crashing is cleared of its loading crash.
+      if (m.state === 'ready' && alone.delete(m.name)) {
+        memory.update(m.name, m.identity, (memo) => Object.assign(memo, { crashes: 0, lastCrash: undefined }));
+      }
+    },
+  });
+  return { loader, alone };
+}
+
+/**
+ * Sorts the models into those that load as usual and the suspects of an earlier crash (alone, last); quarantined
+ * models are not loaded at all. Reports each crash and quarantine in the timing log.
+ */
+export function planLoads<H>(
+  ctx: LoadContext<H>,
+  models: ModelTable<H>,
+  verdicts: Verdict[],
+  previousLoadMs: Map<string, number>,
+): { normal: ModelRecord<H>[]; suspects: ModelRecord<H>[] } {
+  const normal: ModelRecord<H>[] = [];
+  const suspects: ModelRecord<H>[] = [];
+  for (const m of orderForLoading([...models.values()], ctx.server.order, previousLoadMs)) {
+    const memo = ctx.memory.get(m.name, ctx.identityOf(m.name));
+    const crash = verdicts.find((v) => v.model === m.name)?.crash;
+    if (memo.quarantined) {
+      // A model convicted while serving had loaded once.
+      m.attempts = memo.attemptsUsed ?? 1;
+      m.error = memo.quarantined;
+      m.moveTo('quarantined');
+      ctx.emit({ event: 'quarantined', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
+    } else if (memo.crashes > 0 && memo.crashedWhile === 'loading') {
+      m.attempts = memo.attemptsUsed ?? 0;
+      if (crash) ctx.emit({ event: 'crashed', model: m.name, attempt: m.attempts, error: crash, file: m.file });
+      suspects.push(m);
+    } else {
+      if (crash) ctx.emit({ event: 'crashed', model: m.name, error: crash, file: m.file });
+      normal.push(m);
+    }
+  }
+  return { normal, suspects };
+}
