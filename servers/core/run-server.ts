@@ -68,8 +68,9 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const verdicts = judgeCrash(journal, memory, identityOf, isAlive, (name) => configOf(name).file);
   const native = new NativeWork(server.name, config.stateDir);
 
-  let metrics: ReturnType<typeof registerMetrics> | undefined;
-  const lifecycle = new ServerLifecycle(models, () => metrics?.preload());
+  const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models });
+  const metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs);
+  const lifecycle = new ServerLifecycle(models, () => metrics.preload());
   const emit = createEmitter(config.stateDir, server.name, (e) => lifecycle.observe(e));
   lifecycle.attach(emit);
   emit({ event: 'server_start', ms: performance.now() });
@@ -78,8 +79,6 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const engine = createEngine(server, config);
   const ctx = { server, engine, native, memory, emit, identityOf, forceWarmup };
   const { loader, alone } = createServerLoader(ctx);
-  const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models });
-  metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs);
   registerAdminRoutes(app, {
     models,
     warmup: (m, h) => native.run(m.name, 'warmup', () => engine.warmup(m, h), { identity: m.identity }),

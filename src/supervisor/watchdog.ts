@@ -1,6 +1,6 @@
-// After ready: checks on a fixed cadence that a server still answers (IPC heartbeat for ours, the health URL for foreign
-// ones). Misses in a row up to `failures` make it hung; the owner then kills and restarts it. Like systemd's watchdog
-// and a Kubernetes liveness probe, but with the reason said out loud.
+// After ready: checks on a fixed cadence that a server still answers (IPC heartbeat for ours, the health URL for
+// foreign ones). Misses in a row up to `failures` make it hung; the owner then kills and restarts it. Like systemd's
+// watchdog and a Kubernetes liveness probe, but with the reason said out loud.
 import type { LivenessSettings } from '../../common/config/types.js';
 
 export interface WatchdogHooks {
