@@ -1,0 +1,157 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HealthBody } from '../../common/protocol.js';
+import { writeDemoLlama } from '../../src/models/demo-llama.js';
+import { writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/crashing-models.js';
+import { modelctl, type UpRun } from '../helpers/modelctl.js';
+import { freePort, tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir();
+const GOOD = join(dir, 'good.gguf');
+
+beforeAll(async () => {
+  await writeDemoLlama(GOOD, { name: 'good', bytes: 1_000_000, seed: 'good' });
+});
+
+/** A stack of one LLM server in its own folder (its own crash memory): a good model and `bad`. */
+async function stack(name: string, writeBad: (path: string) => Promise<void>, badLine = '') {
+  const home = join(dir, name);
+  mkdirSync(home, { recursive: true });
+  copyFileSync(GOOD, join(home, 'good.gguf'));
+  await writeBad(join(home, 'bad.gguf'));
+  const port = await freePort();
+  const file = join(home, 'models.yaml');
+  writeFileSync(
+    file,
+    `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    restart: { policy: on-failure, max: 3, backoff: 100ms }
+    models:
+      - { name: good, path: good.gguf }
+      - { name: bad, path: bad.gguf${badLine} }
+`,
+  );
+  return { file, home, url: `http://127.0.0.1:${port}` };
+}
+
+const complete = (url: string, model: string) =>
+  fetch(`${url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, prompt: 'hello', max_tokens: 2 }),
+  });
+
+const healthOf = async (url: string) => (await (await fetch(`${url}/health`)).json()) as HealthBody;
+const restarts = (run: UpRun) => run.events.filter((e) => e.type === 'restart');
+const summaryOf = (r: Record<string, unknown>) => r.summary as { model: string; state: string; attempts: number }[];
+
+describe('a model that aborts llama.cpp while loading, under modelctl up', () => {
+  it('is quarantined after exactly 2 attempts while the good model serves; Ctrl-C exits 1 naming it', async () => {
+    const { file, url, home } = await stack('load-required', writeLoadAbortingGguf);
+    const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
+    const result = await run.waitFor((e) => e.type === 'result', 60_000);
+    expect(result).toMatchObject({ ok: true });
+    expect(summaryOf(result).find((m) => m.model === 'bad')).toMatchObject({ state: 'quarantined', attempts: 2 });
+    expect(restarts(run)).toHaveLength(2);
+    expect(restarts(run).every((e) => e.delayMs === 0 && String(e.reason).includes('SIGABRT'))).toBe(true);
+
+    const health = await healthOf(url);
+    expect(health.status).toBe('degraded');
+    const bad = health.models.find((m) => m.name === 'bad')!;
+    expect(bad).toMatchObject({ state: 'quarantined', attempts: 2 });
+    expect(bad.error).toContain(join(home, 'bad.gguf'));
+    expect(bad.error).toMatch(/while loading \(SIGABRT: GGML_ASSERT\(.+\) failed\); quarantined$/);
+    expect((await complete(url, 'good')).status).toBe(200);
+    const refused = await complete(url, 'bad');
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('quarantined');
+
+    run.child.kill('SIGINT');
+    const done = await run.child;
+    expect(done.exitCode).toBe(1);
+    expect(String(done.stderr)).toMatch(/a required model is out: server llm: bad: .*bad\.gguf: crashed/);
+  });
+
+  it('ends with exit 0 when the quarantined model is not required', async () => {
+    const { file } = await stack('load-optional', writeLoadAbortingGguf, ', required: false');
+    const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
+    expect(await run.waitFor((e) => e.type === 'result', 60_000)).toMatchObject({ ok: true });
+    run.child.kill('SIGINT');
+    expect((await run.child).exitCode).toBe(0);
+  });
+});
+
+describe('a model that aborts llama.cpp on its first request, under modelctl up', () => {
+  it('crashes its server twice at most, then is quarantined while the good model serves', async () => {
+    const { file, url } = await stack('first-request', writeInferenceAbortingGguf);
+    const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
+    await run.waitFor((e) => e.type === 'result', 60_000);
+    for (const n of [1, 2]) {
+      await complete(url, 'bad').catch(() => undefined); // the server dies under this request
+      const restart = await run.waitFor((e) => e.type === 'restart' && e.attempt === n, 30_000);
+      await run.waitFor((e) => e.type === 'state' && e.state === 'ready' && Number(e.at) > Number(restart.at), 30_000);
+    }
+    const refused = await complete(url, 'bad');
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/on its first request \(SIGABRT: GGML_ASSERT\(eps >= 0.0f\) failed\)/);
+    expect((await complete(url, 'good')).status).toBe(200);
+    expect((await healthOf(url)).status).toBe('degraded');
+    run.child.kill('SIGINT');
+    expect((await run.child).exitCode).toBe(1);
+  });
+});
+
+describe('a server started alone, restarted by a loop as Kubernetes would', () => {
+  it('serves the good model after at most two restarts and reports the bad one quarantined', async () => {
+    const { file, url, home } = await stack('standalone', writeLoadAbortingGguf);
+    const exits: (string | undefined)[] = [];
+    let health: HealthBody | undefined;
+    for (let start = 1; start <= 3 && !health; start++) {
+      const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
+      const healthy = (async () => {
+        for (;;) {
+          const h = await fetch(`${url}/health`).then(
+            (r) => (r.ok ? r.json() : undefined),
+            () => undefined,
+          );
+          if (h) return h as HealthBody;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      const outcome = await Promise.race([server.then((r) => ({ exit: r.signal })), healthy.then((h) => ({ h }))]);
+      if ('h' in outcome) {
+        health = outcome.h;
+        expect((await complete(url, 'good')).status).toBe(200);
+        server.kill('SIGTERM');
+        await server;
+      } else exits.push(outcome.exit);
+    }
+    expect(exits).toEqual(['SIGABRT', 'SIGABRT']);
+    expect(health?.status).toBe('degraded');
+    expect(health?.models.find((m) => m.name === 'bad')).toMatchObject({ state: 'quarantined', attempts: 2 });
+
+    // A replaced file is a new file: the quarantine does not follow it.
+    copyFileSync(join(home, 'good.gguf'), join(home, 'bad.gguf'));
+    const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
+    try {
+      for (;;) {
+        const h = await fetch(`${url}/health`).then(
+          (r) => (r.ok ? (r.json() as Promise<HealthBody>) : undefined),
+          () => undefined,
+        );
+        if (h) {
+          expect(h.status).toBe('ok');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      server.kill('SIGTERM');
+      await server;
+    }
+  });
+});
