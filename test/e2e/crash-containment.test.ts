@@ -155,3 +155,33 @@ describe('a server started alone, restarted by a loop as Kubernetes would', () =
     }
   });
 });
+
+describe('the first-sight check (verify: first-load)', () => {
+  it('catches a model that aborts on inference while it loads, before any request reaches it', async () => {
+    const { file, url } = await stack('first-sight', writeInferenceAbortingGguf, ', verify: first-load');
+    const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
+    const result = await run.waitFor((e) => e.type === 'result', 60_000);
+    expect(summaryOf(result).find((m) => m.model === 'bad')).toMatchObject({ state: 'quarantined', attempts: 2 });
+    const bad = (await healthOf(url)).models.find((m) => m.name === 'bad')!;
+    expect(bad.error).toMatch(/during its first-sight check \(SIGABRT: GGML_ASSERT\(eps >= 0.0f\) failed\)/);
+    run.child.kill('SIGINT');
+    await run.child;
+  });
+
+  it('runs once per file: a later start skips it', async () => {
+    const { file } = await stack('first-sight-once', writeDemoLlamaFile, ', verify: first-load');
+    const checks = async () => {
+      const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
+      await run.waitFor((e) => e.type === 'result', 60_000);
+      run.child.kill('SIGINT');
+      await run.child;
+      return run.events.filter((e) => e.type === 'timing' && (e.event as { event: string }).event === 'verify_end');
+    };
+    expect((await checks()).map((e) => (e.event as { model: string }).model)).toEqual(['bad']);
+    expect(await checks()).toEqual([]);
+  });
+});
+
+async function writeDemoLlamaFile(path: string): Promise<void> {
+  await writeDemoLlama(path, { name: 'fine', bytes: 300_000, seed: 'fine' });
+}
