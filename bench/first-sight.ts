@@ -1,5 +1,5 @@
-// Issue 10's first-sight check: what `verify: first-load` costs on the first cold start of new files (one tiny inference
-// per model inside its load) and on later ones (nothing: the check is skipped), against `verify: off`, same run.
+// Issue 10's first-sight check: what `verify: first-load` costs on the first cold start of new files (one tiny
+// inference per model inside its load) and on later ones (nothing: the check is skipped), against `verify: off`.
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { modelMemoryFile } from '../servers/core/model-memory.js';
