@@ -13,9 +13,10 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
 
 /**
  * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
- * and is not loaded again until its file changes or the quarantine is lifted.
+ * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
+ * deep liveness check twice in a row (it is back to ready once a check passes).
  */
-export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'failed' | 'quarantined';
+export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'unhealthy' | 'failed' | 'quarantined';
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or
@@ -32,6 +33,8 @@ export interface ModelStatusBody {
   state: ModelState;
   loadMs: number | null;
   attempts: number;
+  /** Requests cancelled with 504 past `requestTimeout`. */
+  timeouts: number;
   priority: number;
   required: boolean;
   warm: boolean;

@@ -123,6 +123,10 @@ program
   )
   .option('--cpu <cpu>', 'CPU request per server (k8s), e.g. 1 or 500m')
   .option('--memory <memory>', 'memory request per server (k8s), e.g. 2Gi')
+  .option(
+    '--systemd-version <n>',
+    "systemd units: write only what this systemd knows (default: this machine's, or 252)",
+  )
   .action(async (target, opts) => (await import('./commands/export.js')).exportStack(target, opts));
 
 program

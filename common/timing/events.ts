@@ -14,6 +14,8 @@ export const MODEL_EVENTS = [
   'crashed',
   'quarantined',
   'released',
+  'unhealthy',
+  'healthy',
 ] as const;
 export const SERVER_EVENTS = [
   'server_start',
@@ -73,6 +75,10 @@ export function describeEvent(e: TimingEvent): string {
       return `${e.model} is not loaded (${e.attempt} attempts): ${e.error}`;
     case 'released':
       return `${e.model} released from quarantine`;
+    case 'unhealthy':
+      return `${e.model} unhealthy: ${e.error}`;
+    case 'healthy':
+      return `${e.model} passed its inference check again`;
     case 'server_start':
       return `${e.server} starting`;
     case 'listening':

@@ -52,7 +52,7 @@ export function registerAsrOcrRoutes(
     const seconds = wav.samples.length / wav.format.rate;
     if (seconds === 0) throw new HttpError(400, 'the WAV file holds no audio');
     const pcm = toWhisperPcm(wav.samples, wav.format.rate);
-    const t = await lease.run(() => lease.handle.asr.transcribe(pcm, upload.fields.language));
+    const t = await lease.run((timeout) => lease.handle.asr.transcribe(pcm, upload.fields.language, timeout));
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(`${t.text}\n`);
     if (format === 'json') return { text: t.text };
     return {

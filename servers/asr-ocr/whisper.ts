@@ -11,7 +11,8 @@ export interface Transcription {
 }
 
 export interface AsrModel {
-  transcribe(pcm16k: ArrayBuffer, language: string | undefined): Promise<Transcription>;
+  /** `signal` stops the transcription early (request timeout). */
+  transcribe(pcm16k: ArrayBuffer, language: string | undefined, signal?: AbortSignal): Promise<Transcription>;
   close(): Promise<void>;
 }
 
@@ -21,9 +22,11 @@ export async function loadWhisper(file: string, parallel: number, threads: numbe
   const contexts = new ElasticPool<WhisperContext>(() => initWhisper({ filePath: file, useGpu: false }), parallel);
   await contexts.start();
   return {
-    transcribe: (pcm, language) =>
+    transcribe: (pcm, language, signal) =>
       contexts.use(async (ctx) => {
-        const r = await ctx.transcribeData(pcm, { language: language ?? 'en', maxThreads: threads }).promise;
+        const job = ctx.transcribeData(pcm, { language: language ?? 'en', maxThreads: threads });
+        signal?.addEventListener('abort', () => void job.stop(), { once: true });
+        const r = await job.promise;
         return {
           text: r.result.trim(),
           language: r.language ?? language ?? 'en',

@@ -2,11 +2,20 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEALTHY, type HealthBody } from '../../common/protocol.js';
 import { HttpError } from './http-error.js';
+import type { LivenessReport } from './liveness.js';
 import { serverStatus, type ModelRecord } from './model-states.js';
 
 export type ModelTable<H> = Map<string, ModelRecord<H>>;
 
-export function buildApp<H>(opts: { server: string; bodyLimit: number; models: ModelTable<H> }): FastifyInstance {
+export interface AppOptions<H> {
+  server: string;
+  bodyLimit: number;
+  models: ModelTable<H>;
+  /** Whether the server is alive (event loop, engine, deep checks), for /livez. */
+  livez: () => LivenessReport;
+}
+
+export function buildApp<H>(opts: AppOptions<H>): FastifyInstance {
   const app = Fastify({ bodyLimit: opts.bodyLimit, logger: false, forceCloseConnections: true });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
@@ -44,9 +53,13 @@ export function buildApp<H>(opts: { server: string; bodyLimit: number; models: M
       state: m.state,
     })),
   }));
-  // Liveness: the process answers. Never tied to loading, so a liveness probe cannot kill a server that is still
-  // loading.
-  app.get('/livez', async () => ({ status: 'alive', server: opts.server }));
+  // Liveness: the event loop turns and the engine comes back; never tied to loading, so a liveness probe cannot
+  // kill a server that is still loading.
+  app.get('/livez', async (_req, reply) => {
+    const { alive, reason, eventLoopDelayMs } = opts.livez();
+    const body = { status: alive ? 'alive' : 'stalled', server: opts.server, eventLoopDelayMs, reason: reason ?? null };
+    return reply.code(alive ? 200 : 503).send(body);
+  });
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);
     if (!m) throw new HttpError(404, `model "${req.params.name}" does not exist on this server`, 'not_found_error');

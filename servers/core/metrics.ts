@@ -1,13 +1,13 @@
-// GET /metrics in Prometheus text format. Load and warm-up figures are read from the model table at scrape time
-// (no second copy of state); request durations are observed as requests finish. prom-client is imported once loading is
-// done, or on
+// GET /metrics in Prometheus text format. Model figures are read from the model table at scrape time (no second copy
+// of state); request durations are observed as requests finish. prom-client is imported once loading is done, or on
 // the first scrape or API request: never by the cold start itself or by health probes.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { ModelTable } from './http.js';
 import type { ModelState } from '../../common/protocol.js';
+import type { ModelTable } from './http.js';
+import type { ModelRecord } from './model-states.js';
 
-const STATES: ModelState[] = ['queued', 'loading', 'retrying', 'ready', 'failed'];
+const STATES: ModelState[] = ['queued', 'loading', 'retrying', 'ready', 'unhealthy', 'failed', 'quarantined'];
 const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);
 
 declare module 'fastify' {
@@ -16,69 +16,57 @@ declare module 'fastify' {
   }
 }
 
-async function createRegistry<H>(server: string, models: ModelTable<H>, coldStartMs: () => number | undefined) {
+type PerModel = [kind: 'gauge' | 'counter', name: string, help: string, value: (m: ModelRecord<unknown>) => unknown];
+
+/** One sample per model, each read from the model's record when scraped; undefined values are left out. */
+const PER_MODEL: PerModel[] = [
+  ['gauge', 'model_load_duration_seconds', 'Duration of the successful load of each model', (m) => seconds(m.loadMs)],
+  ['counter', 'model_load_attempts_total', 'Load attempts per model, retries included', (m) => m.attempts],
+  ['counter', 'warmup_operations_total', 'Warm-up inferences run per model', (m) => m.warmups],
+  ['counter', 'warmup_skipped_total', 'Warm-ups skipped because the model was warm', (m) => m.warmupsSkipped],
+  ['gauge', 'warmup_duration_seconds', 'Duration of the last warm-up per model', (m) => seconds(m.warmupMs)],
+  ['counter', 'request_timeouts_total', 'Requests cancelled with 504 past requestTimeout', (m) => m.timeouts],
+  ['counter', 'model_inference_check_failures_total', 'Deep liveness checks failed', (m) => m.checkFailures],
+];
+
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+async function createRegistry<H>(
+  server: string,
+  models: ModelTable<H>,
+  coldStartMs: () => number | undefined,
+  checks: { ok: number; failed: number },
+) {
   const { Registry, Gauge, Counter, Histogram } = await import('prom-client');
   const registry = new Registry();
-  const all = () => [...models.values()];
   const labels = { server };
-  new Gauge({
-    name: 'model_load_duration_seconds',
-    help: 'Duration of the successful load of each model',
-    labelNames: ['server', 'model'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const m of all()) if (m.loadMs !== undefined) this.set({ ...labels, model: m.name }, m.loadMs / 1000);
-    },
-  });
-  new Counter({
-    name: 'model_load_attempts_total',
-    help: 'Load attempts per model, retries included',
-    labelNames: ['server', 'model'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const m of all()) this.inc({ ...labels, model: m.name }, m.attempts);
-    },
-  });
+  const modelLabels = ['server', 'model'];
+  for (const [kind, name, help, value] of PER_MODEL) {
+    const Metric = kind === 'gauge' ? Gauge : Counter;
+    new Metric({
+      name,
+      help,
+      labelNames: modelLabels,
+      registers: [registry],
+      collect(this: { reset(): void; inc?(l: object, v: number): void; set?(l: object, v: number): void }) {
+        this.reset();
+        for (const m of models.values()) {
+          const v = value(m);
+          if (typeof v !== 'number') continue;
+          if (this.set) this.set({ ...labels, model: m.name }, v);
+          else this.inc!({ ...labels, model: m.name }, v);
+        }
+      },
+    });
+  }
   new Gauge({
     name: 'model_state',
     help: '1 for the state each model is in, 0 for the others',
     labelNames: ['server', 'model', 'state'],
     registers: [registry],
     collect() {
-      for (const m of all())
+      for (const m of models.values())
         for (const st of STATES) this.set({ ...labels, model: m.name, state: st }, m.state === st ? 1 : 0);
-    },
-  });
-  new Counter({
-    name: 'warmup_operations_total',
-    help: 'Warm-up inferences run per model',
-    labelNames: ['server', 'model'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const m of all()) this.inc({ ...labels, model: m.name }, m.warmups);
-    },
-  });
-  new Counter({
-    name: 'warmup_skipped_total',
-    help: 'Warm-ups asked for but skipped because the model was already warm',
-    labelNames: ['server', 'model'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const m of all()) this.inc({ ...labels, model: m.name }, m.warmupsSkipped);
-    },
-  });
-  new Gauge({
-    name: 'warmup_duration_seconds',
-    help: 'Duration of the last warm-up per model',
-    labelNames: ['server', 'model'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const m of all()) if (m.warmupMs !== undefined) this.set({ ...labels, model: m.name }, m.warmupMs / 1000);
     },
   });
   new Gauge({
@@ -90,6 +78,17 @@ async function createRegistry<H>(server: string, models: ModelTable<H>, coldStar
       this.reset();
       const ms = coldStartMs();
       if (ms !== undefined) this.set(labels, ms / 1000);
+    },
+  });
+  new Counter({
+    name: 'liveness_checks_total',
+    help: 'Deep liveness checks (one tiny inference per model) by result',
+    labelNames: ['server', 'result'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ ...labels, result: 'ok' }, checks.ok);
+      this.inc({ ...labels, result: 'failed' }, checks.failed);
     },
   });
   const requests = new Histogram({
@@ -108,9 +107,10 @@ export function registerMetrics<H>(
   server: string,
   models: ModelTable<H>,
   coldStartMs: () => number | undefined,
+  checks: { ok: number; failed: number },
 ): { preload(): void } {
   let metrics: ReturnType<typeof createRegistry<H>> | undefined;
-  const get = () => (metrics ??= createRegistry(server, models, coldStartMs));
+  const get = () => (metrics ??= createRegistry(server, models, coldStartMs, checks));
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
     // Probes and scrapes are not traffic (and must not import prom-client while a server loads).

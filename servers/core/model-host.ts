@@ -1,5 +1,7 @@
 // What routes use to reach a model: its readiness turned into the 404/503 a client should see, and its inference run
-// as native work (journalled; alone while the model is on probation after a crash while serving).
+// as native work (journalled; alone while the model is on probation after a crash while serving), cancelled with 504
+// past `requestTimeout`. A cancelled inference that does not come back is a wedged engine: /livez and the heartbeat
+// then say so.
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
 import type { ModelTable } from './http.js';
@@ -9,18 +11,30 @@ import type { NativeWork } from './native-work.js';
 /** Seconds a client should wait before asking again for a model that is still loading. */
 const RETRY_AFTER_S = '1';
 
-/** A ready model taken for one request: `run` is its inference. */
+/** How long a cancelled inference may take to come back before the engine counts as wedged. */
+export const WEDGE_GRACE_MS = 10_000;
+
+/** A ready model taken for one request: `run` is its inference, given a signal that aborts at the timeout. */
 export interface Lease<H> {
   handle: H;
-  run<R>(fn: () => Promise<R>): Promise<R>;
+  run<R>(fn: (signal: AbortSignal) => Promise<R>): Promise<R>;
 }
 
 export class ModelHost<H> {
+  /** Cancelled inferences that have not come back within WEDGE_GRACE_MS. */
+  private stuck = 0;
+
   constructor(
     readonly models: ModelTable<H>,
     private readonly native: NativeWork,
     private readonly memory: ModelMemory,
+    private readonly requestTimeoutMs: number,
   ) {}
+
+  /** True while an inference ignores its cancellation: the engine no longer does what it is asked. */
+  get wedged(): boolean {
+    return this.stuck > 0;
+  }
 
   /** The model named by a request, ready to serve; throws the 400 / 404 / 503 the client should see. */
   lease(name: string | undefined, req?: FastifyRequest): Lease<H> {
@@ -32,9 +46,10 @@ export class ModelHost<H> {
     }
     if (req) req.modelName = name;
     if (m.state === 'failed') throw new HttpError(503, `model "${name}" failed to load: ${m.error}`, 'model_failed');
-    if (m.state === 'quarantined')
+    if (m.state === 'quarantined') {
       throw new HttpError(503, m.error ?? `model "${name}" is quarantined`, 'model_quarantined');
-    if (m.state !== 'ready' || m.handle === undefined) {
+    }
+    if ((m.state !== 'ready' && m.state !== 'unhealthy') || m.handle === undefined) {
       throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', {
         'retry-after': RETRY_AFTER_S,
       });
@@ -47,11 +62,47 @@ export class ModelHost<H> {
         const probation = memo.crashes > 0 && memo.crashedWhile === 'serving';
         const phase = m.requests === 0 ? 'first-request' : 'request';
         m.requests += 1;
-        const result = await this.native.run(name, phase, fn, { alone: probation, identity: m.identity });
+        const cancel = new AbortController();
+        const work = this.native.run(name, phase, () => fn(cancel.signal), { alone: probation, identity: m.identity });
+        const result = await this.withTimeout(name, work, cancel, () => (m.timeouts += 1));
         if (probation)
           this.memory.update(name, m.identity, (x) => Object.assign(x, { crashes: 0, lastCrash: undefined }));
         return result;
       },
     };
+  }
+
+  /** The work's result, or a 504 once the timeout passes (the work is told to stop and watched for coming back). */
+  private async withTimeout<R>(model: string, work: Promise<R>, cancel: AbortController, counted: () => void) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.requestTimeoutMs);
+    });
+    try {
+      const first = await Promise.race([work, timedOut]);
+      if (first !== 'timeout') return first as R;
+    } finally {
+      clearTimeout(timer);
+    }
+    counted();
+    cancel.abort();
+    this.watchForWedge(work);
+    const seconds = Math.round(this.requestTimeoutMs / 1000);
+    throw new HttpError(504, `model "${model}" took longer than ${seconds} s (requestTimeout); cancelled`, 'timeout');
+  }
+
+  private watchForWedge(work: Promise<unknown>): void {
+    let back = false;
+    let counted = false;
+    const settle = () => {
+      back = true;
+      if (counted) this.stuck -= 1;
+    };
+    work.then(settle, settle);
+    setTimeout(() => {
+      if (back) return;
+      counted = true;
+      this.stuck += 1;
+    }, WEDGE_GRACE_MS).unref();
   }
 }

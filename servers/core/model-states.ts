@@ -6,7 +6,8 @@ const ALLOWED: Record<ModelState, readonly ModelState[]> = {
   queued: ['loading', 'quarantined'],
   loading: ['ready', 'retrying', 'failed'],
   retrying: ['loading'],
-  ready: [],
+  ready: ['unhealthy'],
+  unhealthy: ['ready'],
   failed: [],
   quarantined: ['queued'],
 };
@@ -27,6 +28,11 @@ export class ModelRecord<H> {
   identity?: string;
   /** Requests served since the load: the first one is journalled as such. */
   requests = 0;
+  /** Requests cancelled with 504 past `requestTimeout`. */
+  timeouts = 0;
+  /** Deep liveness checks failed, in all and in a row. */
+  checkFailures = 0;
+  checkFailuresInARow = 0;
   constructor(
     readonly name: string,
     readonly file?: string,
@@ -47,6 +53,7 @@ export class ModelRecord<H> {
       state: this.state,
       loadMs: this.loadMs ?? null,
       attempts: this.attempts,
+      timeouts: this.timeouts,
       priority: this.priority,
       required: this.required,
       warm: this.warmupMs !== undefined,
@@ -63,7 +70,7 @@ export class ModelRecord<H> {
  */
 export function serverStatus(models: Iterable<ModelRecord<unknown>>): ServerStatus {
   const required = [...models].filter((m) => m.required);
-  const settled = (m: ModelRecord<unknown>) => m.state === 'ready' || m.state === 'quarantined';
+  const settled = (m: ModelRecord<unknown>) => ['ready', 'quarantined', 'unhealthy'].includes(m.state);
   if (required.some((m) => m.state === 'failed')) return 'failed';
   if (required.every((m) => m.state === 'ready')) return 'ok';
   if (required.every(settled)) return 'degraded';

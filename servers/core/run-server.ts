@@ -15,6 +15,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { judgeCrash } from './crash-verdict.js';
 import { buildApp, type ModelTable } from './http.js';
 import { ServerLifecycle } from './lifecycle.js';
+import { ServerLiveness } from './liveness.js';
 import { createServerLoader, planLoads } from './load-plan.js';
 import { registerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
@@ -68,8 +69,11 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const verdicts = judgeCrash(journal, memory, identityOf, isAlive, (name) => configOf(name).file);
   const native = new NativeWork(server.name, config.stateDir);
 
-  const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models });
-  const metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs);
+  const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
+  const liveness = new ServerLiveness(server.liveness, models, host, server.liveness?.timeoutMs ?? 2000);
+  const livez = () => liveness.report();
+  const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models, livez });
+  const metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs, liveness.checks);
   const lifecycle = new ServerLifecycle(models, () => metrics.preload());
   const emit = createEmitter(config.stateDir, server.name, (e) => lifecycle.observe(e));
   lifecycle.attach(emit);
@@ -91,12 +95,13 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
       void loader.load([m]);
     },
   });
-  engine.registerRoutes(app, new ModelHost(models, native, memory));
+  engine.registerRoutes(app, host);
 
   let stopping: Promise<void> | undefined;
   const stop = (code = 0) =>
     (stopping ??= (async () => {
       emit({ event: 'server_stop', ms: performance.now() });
+      liveness.stop();
       await app.close().catch(() => {});
       await engine.close().catch(() => {});
       process.exit(code);
@@ -104,8 +109,12 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   exitWhenParentGoes(() => stop());
-  answerPings(() => true);
-  feedSystemdWatchdog(() => true);
+  answerPings(liveness.healthy);
+  feedSystemdWatchdog(liveness.healthy);
+  liveness.startDeepChecks(
+    (m, h) => native.run(m.name, 'check', () => engine.warmup(m, h), { identity: m.identity }),
+    emit,
+  );
 
   try {
     await app.listen({ host: server.host, port: server.port });

@@ -112,7 +112,9 @@ async function respond(
       : { index: 0, text, finish_reason: finish, logprobs: null };
 
   if (!body.stream) {
-    const r = await lease.run(() => generate(handle, input, body, maxTokens, () => {}, abort.signal));
+    const r = await lease.run((timeout) =>
+      generate(handle, input, body, maxTokens, () => {}, AbortSignal.any([abort.signal, timeout])),
+    );
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
     return reply.send({
       id,
@@ -134,7 +136,9 @@ async function respond(
   try {
     const onText = (text: string) =>
       send({ id, object: chunkObject, created, model: body.model, choices: [choice(text, null, true)] });
-    const r = await lease.run(() => generate(handle, input, body, maxTokens, onText, abort.signal));
+    const r = await lease.run((timeout) =>
+      generate(handle, input, body, maxTokens, onText, AbortSignal.any([abort.signal, timeout])),
+    );
     const finish = r.stopReason === 'maxTokens' ? 'length' : 'stop';
     send({ id, object: chunkObject, created, model: body.model, choices: [choice('', finish, true)] });
     reply.raw.end('data: [DONE]\n\n');

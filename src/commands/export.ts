@@ -9,6 +9,7 @@ import { ConfigError } from '../../common/errors.js';
 import { composeFile } from '../export/compose.js';
 import { k8sManifests } from '../export/k8s.js';
 import { systemdUnits } from '../export/systemd.js';
+import { localSystemdVersion } from '../export/systemd-version.js';
 
 export interface ExportOptions {
   config: string;
@@ -17,6 +18,8 @@ export interface ExportOptions {
   modelsVolume?: string;
   cpu?: string;
   memory?: string;
+  /** systemd units: the systemd version to write for (default: this machine's, or 252). */
+  systemdVersion?: string;
 }
 
 /** The config as deployed in a container: every server listens on all interfaces; comments and order kept. */
@@ -47,10 +50,20 @@ export function exportFiles(target: string, config: Config, opts: ExportOptions)
         { file: 'models.yaml', text: containerConfigYaml(config) },
       ];
     case 'systemd':
-      return systemdUnits(config);
+      return systemdUnits(config, { systemdVersion: systemdVersionOf(opts.systemdVersion) });
     default:
       throw new ConfigError([`export target must be k8s, compose or systemd, got "${target}"`]);
   }
+}
+
+/** `--systemd-version N`, or the version this machine runs (252 where it runs none). */
+function systemdVersionOf(flag: string | undefined): number {
+  if (flag === undefined) return localSystemdVersion();
+  const version = Number(flag);
+  if (!Number.isInteger(version) || version < 200) {
+    throw new ConfigError([`--systemd-version: expected a systemd version such as 252, got "${flag}"`]);
+  }
+  return version;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -1,26 +1,46 @@
-// `modelctl status`: the running stack, from the state file (pids, state, restarts) and each server's /health (models).
+// `modelctl status`: the running stack as it is now: each server's process, whether it answers (/livez for ours, the
+// health URL for foreign ones), what the supervisor last wrote (state, restarts) and each model from /health.
 import got from 'got';
 import { loadConfig } from '../../common/config/load.js';
-import { formatMs } from '../report/format.js';
+import { isBuiltin } from '../../common/config/types.js';
 import { ModelctlError } from '../../common/errors.js';
+import { isAlive } from '../../common/processes.js';
+import { isBuiltinKind, type HealthBody } from '../../common/protocol.js';
+import { formatMs } from '../report/format.js';
 import { modelLine, stateWord } from '../report/model-line.js';
 import { paint } from '../report/style.js';
-import { readStackState } from '../supervisor/state-file.js';
-import { isAlive } from '../../common/processes.js';
+import { healthWord, observeServer, type ProbeAnswer } from '../supervisor/observe.js';
+import { readStackState, type StackState } from '../supervisor/state-file.js';
 
-interface Health {
-  status: string;
-  models?: { name: string; state: string; loadMs: number | null; attempts: number; error: string | null }[];
+const TIMEOUT_MS = 1500;
+
+async function getJson<T>(url: string): Promise<{ status?: number; body?: T }> {
+  try {
+    const res = await got(url, { timeout: { request: TIMEOUT_MS }, retry: { limit: 0 }, throwHttpErrors: false });
+    let body: T | undefined;
+    try {
+      body = JSON.parse(res.body) as T;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, body };
+  } catch {
+    return {};
+  }
 }
 
-async function healthOf(host: string, port: number): Promise<Health | undefined> {
-  return got(`http://${host}:${port}/health`, {
-    timeout: { request: 1500 },
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-  })
-    .json<Health>()
-    .catch(() => undefined);
+type ServerEntry = StackState['servers'][number];
+
+async function look(s: ServerEntry, healthPath: string) {
+  const base = `http://${s.host}:${s.port}`;
+  const ours = isBuiltinKind(s.kind);
+  const [live, health] = await Promise.all([
+    getJson<{ reason?: string }>(`${base}${ours ? '/livez' : healthPath}`),
+    ours ? getJson<HealthBody>(`${base}/health`) : Promise.resolve({ body: undefined }),
+  ]);
+  const probe: ProbeAnswer = { status: live.status, reason: live.body?.reason };
+  const seen = observeServer(s, s.pids.some(isAlive), probe);
+  return { ...s, supervisorState: s.state, ...seen, health: health.body };
 }
 
 export async function status(opts: { config: string; json?: boolean }): Promise<void> {
@@ -30,35 +50,23 @@ export async function status(opts: { config: string; json?: boolean }): Promise<
     if (opts.json) console.log(JSON.stringify({ running: false }));
     throw new ModelctlError('no stack is running', { reported: Boolean(opts.json) });
   }
-  const servers = await Promise.all(
-    state.servers.map(async (s) => ({
-      ...s,
-      alive: s.pids.some(isAlive),
-      health: await healthOf(s.host, s.port),
-    })),
-  );
+  const healthPath = (name: string) => {
+    const server = config.servers.find((c) => c.name === name);
+    return server && !isBuiltin(server) ? server.health : '/health';
+  };
+  const servers = await Promise.all(state.servers.map((s) => look(s, healthPath(s.name))));
   const uptimeMs = Date.now() - Date.parse(state.startedAt);
-  if (opts.json)
-    return console.log(
-      JSON.stringify(
-        {
-          running: true,
-          supervisorPid: state.supervisorPid,
-          detached: state.detached,
-          startedAt: state.startedAt,
-          uptimeMs,
-          config: state.config,
-          servers,
-        },
-        null,
-        2,
-      ),
-    );
+  if (opts.json) {
+    const { supervisorPid, detached, startedAt } = state;
+    const report = { running: true, supervisorPid, detached, startedAt, uptimeMs, config: state.config, servers };
+    return console.log(JSON.stringify(report, null, 2));
+  }
   console.log(`stack from ${state.config}, supervisor pid ${state.supervisorPid}, up ${formatMs(uptimeMs)}`);
   for (const s of servers) {
     const where = `pid ${s.pids.join(',') || '-'}  ${s.host}:${s.port}`;
-    const health = `health ${s.health?.status ?? 'unreachable'}`;
-    console.log(`${s.name.padEnd(10)} ${stateWord(paint, s.state)} ${where}  ${health}  restarts ${s.restarts}`);
+    const detail = s.detail ? ` (${s.detail})` : '';
+    const health = isBuiltinKind(s.kind) ? `  health ${healthWord(s.health)}` : '';
+    console.log(`${s.name.padEnd(10)} ${stateWord(paint, s.state)}${detail} ${where}${health}  restarts ${s.restarts}`);
     for (const m of s.health?.models ?? []) console.log(modelLine(paint, m));
   }
 }

@@ -15,9 +15,9 @@ export function composeFile(config: Config, o: { image: string; modelsVolume: st
       volumes: [`./models.yaml:${CONTAINER_ROOT}/models.yaml:ro`, `${o.modelsVolume}:${CONTAINER_ROOT}/models`],
       healthcheck: {
         test: ['CMD', 'node', '-e', probe],
-        interval: '5s',
-        timeout: '3s',
-        retries: 3,
+        interval: `${p.liveness?.periodSeconds ?? 5}s`,
+        timeout: `${p.liveness?.timeoutSeconds ?? 3}s`,
+        retries: p.liveness?.failureThreshold ?? 3,
         start_period: `${p.budgetSeconds}s`,
         start_interval: '1s',
       },

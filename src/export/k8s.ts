@@ -18,12 +18,12 @@ function probes(p: ServerPlan) {
   return {
     startupProbe: { ...http(p.startupPath), ...startupProbeTiming(p.budgetSeconds), timeoutSeconds: 2 },
     readinessProbe: { ...http(p.readinessPath), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-    livenessProbe: {
-      ...(p.livenessPath ? http(p.livenessPath) : { tcpSocket: { port: 'http' } }),
-      periodSeconds: 10,
-      failureThreshold: 3,
-      timeoutSeconds: 2,
-    },
+    ...(p.liveness && {
+      livenessProbe: {
+        ...http(p.livenessPath),
+        ...p.liveness,
+      },
+    }),
   };
 }
 

@@ -17,8 +17,10 @@ export interface ServerPlan {
   startupPath: string;
   /** Serving: 200 once the first-priority models are ready. */
   readinessPath: string;
-  /** Process alive, never tied to loading; undefined for foreign servers (a TCP check is used). */
-  livenessPath?: string;
+  /** Alive after start-up: /livez for ours (never tied to loading), the health URL for a foreign server. */
+  livenessPath: string;
+  /** The watchdog's numbers in whole seconds; undefined with `liveness: off`. */
+  liveness?: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number };
   budgetSeconds: number;
   graceSeconds: number;
   restart: ServerConfig['restart'];
@@ -38,7 +40,12 @@ export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[]
         : s.command,
       startupPath: ours ? '/health' : s.health,
       readinessPath: ours ? '/health?ready=any' : s.health,
-      livenessPath: ours ? '/livez' : undefined,
+      livenessPath: ours ? '/livez' : s.health,
+      liveness: s.liveness && {
+        periodSeconds: wholeSeconds(s.liveness.periodMs),
+        timeoutSeconds: wholeSeconds(s.liveness.timeoutMs),
+        failureThreshold: s.liveness.failures,
+      },
       budgetSeconds: Math.ceil(config.budgetMs / 1000),
       graceSeconds: Math.ceil(config.graceMs / 1000),
       restart: s.restart,
@@ -46,6 +53,9 @@ export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[]
     };
   });
 }
+
+/** At least one second: probes and systemd take whole seconds. */
+const wholeSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** A startup probe that keeps trying for the whole budget: failureThreshold × periodSeconds ≥ budget. */
 export function startupProbeTiming(budgetSeconds: number): { periodSeconds: number; failureThreshold: number } {

@@ -1,12 +1,13 @@
 // systemd units: one per server. Ours are Type=notify (READY=1 once every required model is ready, sent with
-// systemd-notify, hence NotifyAccess=all); a foreign one is Type=exec with an ExecStartPost that waits for its health
-// URL.
+// systemd-notify, hence NotifyAccess=all) with WatchdogSec= from `liveness` (they send WATCHDOG=1 while healthy); a
+// foreign one is Type=exec with an ExecStartPost that waits for its health URL. Only keys the target systemd knows.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../common/config/types.js';
 import { isBuiltinKind, serverArgs, serverEntry } from '../../common/protocol.js';
 import { planServers } from './plan.js';
+import { DEFAULT_SYSTEMD_VERSION, RESTART_STEPS_SINCE } from './systemd-version.js';
 
 /** The installed modelctl (the folder holding its package.json): units run the built servers in place. */
 function appRoot(): string {
@@ -15,7 +16,16 @@ function appRoot(): string {
   return dir;
 }
 
-export function systemdUnits(config: Config, root = appRoot()): { file: string; text: string }[] {
+/**
+ * One unit per server. A foreign server's unit has no watchdog: systemd has no HTTP probe to run, so a hung foreign
+ * server is not restarted by systemd (under `modelctl up` the supervisor's watchdog does it).
+ */
+export function systemdUnits(
+  config: Config,
+  opts: { root?: string; systemdVersion?: number } = {},
+): { file: string; text: string }[] {
+  const root = opts.root ?? appRoot();
+  const version = opts.systemdVersion ?? DEFAULT_SYSTEMD_VERSION;
   return planServers(config, '').map((p) => {
     const ours = p.builtin;
     const exec = isBuiltinKind(p.kind)
@@ -48,8 +58,8 @@ export function systemdUnits(config: Config, root = appRoot()): { file: string; 
       'KillSignal=SIGTERM',
       `Restart=${p.restart.policy === 'off' ? 'no' : 'on-failure'}`,
       `RestartSec=${Math.max(1, Math.round(p.restart.backoffMs / 1000))}`,
-      `RestartSteps=${Math.max(1, p.restart.max)}`,
-      'RestartMaxDelaySec=30',
+      ...restartSteps(p.restart.max, version),
+      ...(ours && p.liveness ? [`WatchdogSec=${p.liveness.periodSeconds * p.liveness.failureThreshold}`] : []),
       '',
       '[Install]',
       'WantedBy=multi-user.target',
@@ -57,6 +67,15 @@ export function systemdUnits(config: Config, root = appRoot()): { file: string; 
     ];
     return { file: `modelctl-${p.name}.service`, text: lines.join('\n') };
   });
+}
+
+/** Growing restart delays where the target systemd has them; a comment saying what is lost where it does not. */
+function restartSteps(max: number, version: number): string[] {
+  if (version >= RESTART_STEPS_SINCE) return [`RestartSteps=${Math.max(1, max)}`, 'RestartMaxDelaySec=30'];
+  return [
+    `# systemd ${version} has no RestartSteps/RestartMaxDelaySec (${RESTART_STEPS_SINCE}+): ` +
+      'every restart waits RestartSec',
+  ];
 }
 
 /** systemd's quoting for ExecStart arguments. */

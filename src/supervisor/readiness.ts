@@ -13,12 +13,12 @@ export type Outcome =
   | { kind: 'aborted' };
 
 /** The HTTP status of a health URL, or undefined when nothing answers (connection refused: still starting). */
-export type Probe = (url: string) => Promise<number | undefined>;
+export type Probe = (url: string, timeoutMs?: number) => Promise<number | undefined>;
 
-export const httpProbe: Probe = async (url) => {
+export const httpProbe: Probe = async (url, timeoutMs = 1000) => {
   // got is imported on first use: only foreign servers are polled, so a stack of our own servers never loads it.
   const { got } = await import('got');
-  return got(url, { timeout: { request: 1000 }, retry: { limit: 0 }, throwHttpErrors: false }).then(
+  return got(url, { timeout: { request: timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false }).then(
     (r) => r.statusCode,
     () => undefined,
   );

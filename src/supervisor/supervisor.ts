@@ -243,8 +243,8 @@ export class Supervisor extends EventEmitter {
     const url = this.healthUrl(s);
     const probe = this.opts.probe ?? httpProbe;
     const check = url
-      ? async () => {
-          const status = await probe(url);
+      ? async (timeoutMs: number) => {
+          const status = await probe(url, timeoutMs);
           return status !== undefined && status >= 200 && status < 300;
         }
       : (timeoutMs: number) => proc.ping(timeoutMs);

@@ -126,7 +126,7 @@ describe('Supervisor', () => {
     a.answers = false;
     await until(() => sup.servers[0]!.restarts === 1 && sup.servers[0]!.state === 'ready');
     expect(a.signals).toEqual(['SIGKILL']);
-    const order = events.filter((e) => e.server === 'a' && (e.type === 'missed' || e.type === 'state'));
+    const order = events.filter((e) => (e.type === 'missed' || e.type === 'state') && e.server === 'a');
     const words = order.map((e) => (e.type === 'missed' ? `missed ${e.misses}` : (e as { state: string }).state));
     expect(words.slice(words.indexOf('missed 1'))).toEqual([
       'missed 1',

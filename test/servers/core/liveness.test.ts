@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../../../servers/core/http-error.js';
+import { ServerLiveness, UNHEALTHY_AFTER } from '../../../servers/core/liveness.js';
+import { ModelHost, WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
+import { ModelMemory, modelMemoryFile } from '../../../servers/core/model-memory.js';
+import { ModelRecord } from '../../../servers/core/model-states.js';
+import { NativeWork } from '../../../servers/core/native-work.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const dir = tempDir();
+
+function readyModels(...names: string[]) {
+  return new Map(
+    names.map((n) => {
+      const m = new ModelRecord<string>(n, `/models/${n}.gguf`);
+      m.moveTo('loading');
+      m.moveTo('ready');
+      m.handle = n;
+      return [n, m];
+    }),
+  );
+}
+
+function hostFor(models: Map<string, ModelRecord<string>>, requestTimeoutMs: number, name: string) {
+  const native = new NativeWork('llm', join(dir, name));
+  return new ModelHost(models, native, new ModelMemory(modelMemoryFile(join(dir, name), 'llm')), requestTimeoutMs);
+}
+
+const busyWait = (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+};
+
+describe('server liveness', () => {
+  it('is not alive right after its event loop was blocked longer than the limit, and says why', async () => {
+    const models = readyModels('chat');
+    const liveness = new ServerLiveness(undefined, models, hostFor(models, 60_000, 'loop'), 100);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(liveness.report().alive).toBe(true);
+    busyWait(300);
+    await new Promise((r) => setTimeout(r, 30));
+    const report = liveness.report();
+    expect(report).toMatchObject({ alive: false, reason: expect.stringMatching(/^event loop blocked for \d+ ms$/) });
+    expect(report.eventLoopDelayMs).toBeGreaterThan(100);
+    liveness.stop();
+  });
+
+  it('turns a model unhealthy after two failed inference checks in a row, ready again after one passes', async () => {
+    const models = readyModels('chat', 'code');
+    const settings = { periodMs: 20, timeoutMs: 50, failures: 3, inferenceMs: 20 };
+    const liveness = new ServerLiveness(settings, models, hostFor(models, 60_000, 'deep'), 10_000);
+    let chatWorks = false;
+    const events: string[] = [];
+    liveness.startDeepChecks(
+      async (m) => {
+        if (m.name === 'chat' && !chatWorks) throw new Error('no answer');
+      },
+      (e) => events.push(`${e.model} ${e.event}`),
+    );
+    while (models.get('chat')!.state !== 'unhealthy') await new Promise((r) => setTimeout(r, 10));
+    expect(models.get('chat')!.checkFailuresInARow).toBe(UNHEALTHY_AFTER);
+    expect(models.get('code')!.state).toBe('ready');
+    expect(liveness.report().alive).toBe(true);
+    chatWorks = true;
+    while (models.get('chat')!.state !== 'ready') await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual(['chat unhealthy', 'chat healthy']);
+    expect(liveness.checks.failed).toBeGreaterThanOrEqual(UNHEALTHY_AFTER);
+    liveness.stop();
+  });
+
+  it('is not alive once every loaded model failed its inference check', () => {
+    const models = readyModels('chat');
+    models.get('chat')!.moveTo('unhealthy');
+    const liveness = new ServerLiveness(undefined, models, hostFor(models, 60_000, 'all-bad'), 10_000);
+    expect(liveness.report()).toMatchObject({ alive: false, reason: 'every model failed its inference check' });
+    liveness.stop();
+  });
+});
+
+describe('request timeout', () => {
+  it('cancels an inference that takes longer than requestTimeout with 504, and counts it', async () => {
+    const models = readyModels('chat');
+    const host = hostFor(models, 30, 'timeout');
+    let cancelled = false;
+    const slow = host.lease('chat').run(
+      (signal) =>
+        new Promise<string>((resolve) => {
+          signal.addEventListener('abort', () => {
+            cancelled = true;
+            resolve('partial');
+          });
+        }),
+    );
+    const error = await slow.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({
+      status: 504,
+      message: 'model "chat" took longer than 0 s (requestTimeout); cancelled',
+    });
+    expect(cancelled).toBe(true);
+    expect(models.get('chat')!.timeouts).toBe(1);
+    expect(host.wedged).toBe(false);
+  });
+
+  it('calls the engine wedged when a cancelled inference does not come back', async () => {
+    const models = readyModels('chat');
+    const host = hostFor(models, 10, 'wedge');
+    const { vi } = await import('vitest');
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const stuck = host.lease('chat').run(() => new Promise<never>(() => {}));
+      const settled = stuck.catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await settled).toMatchObject({ status: 504 });
+      expect(host.wedged).toBe(false);
+      await vi.advanceTimersByTimeAsync(WEDGE_GRACE_MS);
+      expect(host.wedged).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
