@@ -4,12 +4,19 @@ import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchFirstSight } from './first-sight.js';
+import { benchLiveness } from './liveness.js';
 import { benchLlmLoad } from './llm-load.js';
 import { benchReadiness } from './readiness.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, reps: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean' },
+    reps: { type: 'string' },
+    size: { type: 'string' },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+  },
 });
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
 const size = (fallback: string) => parseSize(values.size ?? (values.quick ? '20MB' : fallback))!;
@@ -20,6 +27,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
   readiness: () => benchReadiness({ reps }),
   'warmup-order': () => benchWarmupOrder({ reps: values.quick ? 1 : 5, modelBytes: size('200MB') }),
+  liveness: () =>
+    benchLiveness({ runs: Number(values.runs ?? (values.quick ? 1 : 10)), requests: values.quick ? 20 : 200, reps }),
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),

@@ -1,7 +1,10 @@
 // The timing log's one event schema: servers write it, the supervisor and `modelctl logs` read it.
 
 export const MODEL_EVENTS = [
+  'memory_wait',
+  'admitted',
   'load_start',
+  'load_progress',
   'load_end',
   'warmup_start',
   'warmup_end',
@@ -40,17 +43,33 @@ export interface TimingEvent {
   ms?: number;
   error?: string;
   file?: string;
+  /** load_progress: bytes loaded of `total`, the fraction done and the rate over the last second (bytes/s). */
+  bytes?: number;
+  total?: number;
+  fraction?: number;
+  rate?: number;
+  /** memory_wait / admitted / failed for memory: what the model needs and what is free, in bytes. */
+  needs?: number;
+  free?: number;
 }
 
 export type TimingEventInput = Omit<TimingEvent, 'ts' | 'server'>;
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${Math.round(bytes / 2 ** 20)} MiB`);
 
 /** The plain-words line for people: `chat ready in 212 ms (attempt 1)`. */
 export function describeEvent(e: TimingEvent): string {
   const ms = e.ms === undefined ? '' : `${Math.round(e.ms)} ms`;
   const attempt = e.attempt === undefined ? '' : ` (attempt ${e.attempt})`;
   switch (e.event) {
+    case 'memory_wait':
+      return `${e.model} waiting for memory: needs ${mib(e.needs)}, ${mib(e.free)} free`;
+    case 'admitted':
+      return `${e.model} admitted: needs ${mib(e.needs)}, ${mib(e.free)} free`;
     case 'load_start':
       return `${e.model} loading${attempt}`;
+    case 'load_progress':
+      return `${e.model} ${Math.floor((e.fraction ?? 0) * 100)}% (${mib(e.bytes)} of ${mib(e.total)}, ${mib(e.rate)}/s)`;
     case 'load_end':
       return `${e.model} loaded in ${ms}${attempt}`;
     case 'warmup_start':
