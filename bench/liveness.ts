@@ -11,7 +11,7 @@ import { Supervisor } from '../src/supervisor/supervisor.js';
 import { configYaml, median, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench/liveness');
-const PORT = 18231;
+const PORTS: Record<string, number> = { default: 18231, off: 18232, fast: 18233 };
 
 async function stack(name: string, liveness: object | 'off'): Promise<string> {
   mkdirSync(DIR, { recursive: true });
@@ -19,7 +19,7 @@ async function stack(name: string, liveness: object | 'off'): Promise<string> {
   if (!existsSync(model))
     await writeAtomically(model, (t) => writeDemoLlama(t, { name: 'chat', bytes: 2e6, seed: 'c' }));
   const file = join(DIR, `${name}.yaml`);
-  const llm = { kind: 'llm', port: PORT, liveness, models: [{ name: 'chat', path: model }] };
+  const llm = { kind: 'llm', port: PORTS[name], liveness, models: [{ name: 'chat', path: model }] };
   writeFileSync(file, configYaml({ servers: { llm } }));
   return file;
 }
@@ -55,11 +55,12 @@ async function detectOnce(file: string) {
 
 async function requestLatencies(file: string, n: number): Promise<number[]> {
   const { sup } = await upStack(file);
+  const port = sup.servers[0]!.config.port;
   const body = JSON.stringify({ model: 'chat', prompt: 'hi', max_tokens: 1 });
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    const res = await fetch(`http://127.0.0.1:${PORT}/v1/completions`, {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
