@@ -47,6 +47,14 @@ describe('config', () => {
     ]);
   });
 
+  it('refuses a malformed hf: source, naming the key path and the value', () => {
+    const text = `servers:\n  x:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "hf:owner/repo" }\n`;
+    expect(problemsOf(text)).toEqual([
+      'models.yaml:6: servers.x.models[0].source: expected hf:OWNER/REPO/FILE[@REVISION]: ' +
+        'owner, repository and file are all needed, got "hf:owner/repo"',
+    ]);
+  });
+
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
     const text = `servers:\n  x:\n    kind: asr-ocr\n    port: 9\n    models:\n      - { name: a }\n      - { name: b, type: asr }\n      - { name: c, type: ocr }\n`;
     expect(problemsOf(text)).toEqual([
