@@ -32,7 +32,7 @@ describe('hf: sources', () => {
     expect(problem('hf:o/r/f.bin@')).toBe('"" is not a revision (branch, tag or commit)');
   });
 
-  it('resolves to ENDPOINT/OWNER/REPO/resolve/REVISION/FILE, escaping the revision whole and the file per folder', () => {
+  it('resolves to ENDPOINT/OWNER/REPO/resolve/REVISION/FILE, escaping the revision whole, the file per folder', () => {
     const hub = hubFromEnv({ HF_ENDPOINT: 'http://mirror.test:8080/' });
     expect(resolveUrl(ref('hf:ggerganov/whisper.cpp/ggml-tiny.en.bin'), hub).href).toBe(
       'http://mirror.test:8080/ggerganov/whisper.cpp/resolve/main/ggml-tiny.en.bin',
