@@ -4,6 +4,7 @@ import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchLlmLoad } from './llm-load.js';
+import { benchPull } from './pull.js';
 import { benchReadiness } from './readiness.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'asr-ocr-load': () => benchAsrOcrLoad({ reps, whisperBytes: values.quick ? 0 : 75_000_000 }),
   readiness: () => benchReadiness({ reps }),
   'warmup-order': () => benchWarmupOrder({ reps: values.quick ? 1 : 5, modelBytes: size('200MB') }),
+  pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
 };
