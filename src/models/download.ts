@@ -25,6 +25,8 @@ function contentRange(value: unknown): { start?: number; total?: number } {
   return { start: number(m?.[1]), total: number(m?.[2]) };
 }
 
+const MAX_HOPS = 10;
+
 /** Downloads the rest of the file into `part`; a transient DownloadError leaves the part ready to resume. */
 export async function downloadRest(
   file: RemoteFile,
@@ -34,9 +36,25 @@ export async function downloadRest(
   timeoutMs = 30_000,
 ): Promise<void> {
   if (target.size !== undefined && part.bytes === target.size) return;
+  let location: URL | undefined = target.location;
+  for (let hop = 0; location; hop++) {
+    if (hop === MAX_HOPS) throw new DownloadError(`${file.label}: more than ${MAX_HOPS} redirects`, false);
+    location = await getRest(file, location, target.size, part, onProgress, timeoutMs);
+  }
+}
+
+/** One GET from `part.bytes` on; returns where a redirect points instead (the token follows only to its origin). */
+async function getRest(
+  file: RemoteFile,
+  url: URL,
+  size: number | undefined,
+  part: PartFile,
+  onProgress: ((p: DownloadProgress) => void) | undefined,
+  timeoutMs: number,
+): Promise<URL | undefined> {
   const from = part.bytes;
-  const headers = requestHeaders(file, target.location, from > 0 ? { range: `bytes=${from}-` } : {});
-  const stream = got.stream(target.location, {
+  const headers = requestHeaders(file, url, from > 0 ? { range: `bytes=${from}-` } : {});
+  const stream = got.stream(url, {
     headers,
     followRedirect: false,
     throwHttpErrors: false,
@@ -51,19 +69,27 @@ export async function downloadRest(
       stream.once('error', reject);
     });
     const range = contentRange(res.headers['content-range']);
-    if (res.statusCode === 416 && range.total === from) return; // the part already held every byte
-    if (res.statusCode >= 300 && res.statusCode < 400)
-      throw new DownloadError(`${file.label}: the storage URL redirected again; asking the origin anew`, true);
-    if (res.statusCode !== 200 && res.statusCode !== 206)
-      throw refusal(file, target.location, res.statusCode, undefined, 'authorization' in headers);
+    const location = res.headers.location;
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+      stream.destroy();
+      return new URL(location, url);
+    }
+    if (res.statusCode === 416 && range.total === from) {
+      stream.destroy(); // the part already holds every byte
+      return undefined;
+    }
+    if (res.statusCode !== 200 && res.statusCode !== 206) {
+      const code = res.headers['x-error-code'];
+      throw refusal(file, url, res.statusCode, typeof code === 'string' ? code : undefined, 'authorization' in headers);
+    }
     if (res.statusCode === 206 && range.start !== from) {
       restartPart(part);
       throw new DownloadError(`${file.label}: the server resumed at the wrong byte; starting over`, true);
     }
     if (res.statusCode === 200) restartPart(part);
     const length = Number(res.headers['content-length']);
-    expectedEnd = Number.isSafeInteger(length) ? part.bytes + length : (range.total ?? target.size);
-    const total = range.total ?? (res.statusCode === 200 ? expectedEnd : target.size);
+    expectedEnd = Number.isSafeInteger(length) ? part.bytes + length : (range.total ?? size);
+    const total = range.total ?? (res.statusCode === 200 ? expectedEnd : size);
     const writer = partWriter(part, () => onProgress?.({ transferred: part.bytes, total }));
     try {
       await pipeline(stream, writer.stream);
@@ -76,4 +102,5 @@ export async function downloadRest(
   }
   if (expectedEnd !== undefined && part.bytes < expectedEnd)
     throw new DownloadError(`${file.label}: the connection ended after ${part.bytes} of ${expectedEnd} bytes`, true);
+  return undefined;
 }

@@ -68,8 +68,9 @@ export async function probe(file: RemoteFile, timeoutMs = 30_000): Promise<Probe
     }
     if (code >= 200 && code < 300)
       return { ...found, size: found.size ?? numberHeader(res, 'content-length'), location: url };
-    // A storage host may refuse HEAD on a URL signed for GET: the download itself will tell.
-    if (hop > 0 && (code === 403 || code === 405)) return { ...found, location: url };
+    // A server may not answer HEAD at all, and a storage host may refuse it on a URL signed for GET: the download
+    // itself will tell.
+    if (code === 405 || code === 501 || (hop > 0 && code === 403)) return { ...found, location: url };
     throw refusal(file, url, code, header(res, 'x-error-code'), 'authorization' in headers);
   }
   throw new DownloadError(`${file.label}: more than ${MAX_HOPS} redirects`, false);

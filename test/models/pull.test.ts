@@ -19,6 +19,10 @@ const requests: { method: string; url: string; range?: string }[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push({ method: req.method!, url: req.url!, range: req.headers.range });
+    if (req.url === '/no-head') {
+      if (req.method === 'HEAD') return res.writeHead(405).end();
+      return res.writeHead(302, { location: '/model' }).end();
+    }
     const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
     if (req.url === '/no-range' || !range) {
       res.writeHead(200, { 'content-length': payload.length });
@@ -64,6 +68,18 @@ describe('download', () => {
     const r = await download(new URL(`${base}/no-range`), file, { sha256: sha });
     expect(r.resumedFrom).toBe(0);
     expect(readFileSync(file).equals(payload)).toBe(true);
+  });
+
+  it('downloads from a server that refuses HEAD and redirects the GET', async () => {
+    const file = join(dir, 'e.bin');
+    const before = requests.length;
+    const r = await download(new URL(`${base}/no-head`), file, { sha256: sha });
+    expect(r.bytes).toBe(payload.length);
+    expect(requests.slice(before).map((q) => `${q.method} ${q.url}`)).toEqual([
+      'HEAD /no-head',
+      'GET /no-head',
+      'GET /model',
+    ]);
   });
 
   it('discards a download whose sha256 does not match and leaves no file', async () => {
