@@ -30,6 +30,8 @@ export interface Fetched {
   resumedFrom: number;
   /** Whether the bytes were checked against a published or configured checksum. */
   verified: boolean;
+  /** The repository commit the file came from, when the origin is a hub (`X-Repo-Commit`). */
+  commit?: string;
 }
 
 /** Downloads `file` to `dest` (through `dest.part`), verified when a checksum is known. */
@@ -71,5 +73,6 @@ export async function fetchRemote(file: RemoteFile, dest: string, opts: FetchOpt
     );
   }
   await rename(partPath, dest);
-  return { bytes: done.bytes, sha256: actual, resumedFrom: done.restarted ? 0 : resumedFrom, verified: !!expected };
+  const resumed = done.restarted ? 0 : resumedFrom;
+  return { bytes: done.bytes, sha256: actual, resumedFrom: resumed, verified: !!expected, commit: target!.commit };
 }

@@ -16,6 +16,8 @@ export interface RecordEntry extends FileIdentity {
   sha256: string;
   /** The source the file came from (never a URL with a token or a signature). */
   source?: string;
+  /** The hub commit it was downloaded from, for `hf:` sources. */
+  commit?: string;
   at: string;
 }
 
@@ -65,9 +67,10 @@ export async function remember(
   file: string,
   sha256: string,
   source: string | undefined,
+  commit?: string,
 ): Promise<void> {
   const id = await identityOf(file);
-  if (id) record.files[keyOf(config, file)] = { ...id, sha256, source, at: new Date().toISOString() };
+  if (id) record.files[keyOf(config, file)] = { ...id, sha256, source, commit, at: new Date().toISOString() };
 }
 
 /** Writes the record atomically (temp file + rename): a crash leaves the old record or the new one. */

@@ -7,7 +7,7 @@ import { ConfigError, messageOf, PullError } from '../../common/errors.js';
 import { assertSpace } from './disk-space.js';
 import { fileSize } from './file-ops.js';
 import { DEFAULT_HF_ENDPOINT } from './hf.js';
-import { obtain, type Plan } from './obtain.js';
+import { obtain, type Obtained, type Plan } from './obtain.js';
 import { preparePull } from './prepare-pull.js';
 import { readRecord, remember, saveRecord } from './pull-record.js';
 import type { PullEventBody, PullOptions, PullResult } from './pull-types.js';
@@ -79,34 +79,42 @@ export async function pullAll(config: Config, opts: PullOptions = {}): Promise<P
   );
   await save();
 
-  // 2. Everything about to be written must fit, before any byte is.
-  await assertSpace(
-    jobs.map((j) => ({ model: j.model.name, file: j.file, bytes: j.plan.bytes })),
-    opts.readDisk,
-  );
+  // 2. Everything about to be written must fit, before any byte is (a file two models share counts once).
+  const needs = new Map(jobs.map((j) => [j.file, { model: j.model.name, file: j.file, bytes: j.plan.bytes }]));
+  await assertSpace([...needs.values()], opts.readDisk);
 
-  // 3. Make and download, a few at a time.
+  // 3. Make and download, a few at a time; models that name the same file wait for the one that obtains it.
   const retry = { ...DEFAULT_RETRY, ...opts.retry };
+  const obtaining = new Map<string, Promise<Obtained>>();
+  const obtainOnce = async ({ server, model, file, plan }: (typeof jobs)[number]): Promise<Obtained> => {
+    const shared = obtaining.get(file);
+    if (shared) return shared;
+    const say = (e: PullEventBody) => opts.onEvent?.({ server, model: model.name, ...e });
+    const got = obtain(plan, file, model, {
+      retry,
+      fresh: opts.force,
+      onStart: (i) => say({ type: 'start', ...i }),
+      onProgress: (p) => say({ type: 'progress', ...p }),
+      onRetry: (i) => say({ type: 'retry', ...i }),
+    });
+    obtaining.set(file, got);
+    const done = await got;
+    const commit = done.action === 'downloaded' ? done.commit : undefined;
+    await remember(config, record, file, done.sha256, model.source, commit);
+    await save();
+    return got;
+  };
   await Promise.all(
-    jobs.map(({ server, model, file, plan }) =>
-      (plan.kind === 'demo' ? makeLimit : limit)(async () => {
+    jobs.map((job) =>
+      (job.plan.kind === 'demo' ? makeLimit : limit)(async () => {
         const started = performance.now();
-        const say = (e: PullEventBody) => opts.onEvent?.({ server, model: model.name, ...e });
         try {
-          const got = await obtain(plan, file, model, {
-            retry,
-            fresh: opts.force,
-            onStart: (i) => say({ type: 'start', ...i }),
-            onProgress: (p) => say({ type: 'progress', ...p }),
-            onRetry: (i) => say({ type: 'retry', ...i }),
-          });
-          await remember(config, record, file, got.sha256, model.source);
-          await save();
+          const got = await obtainOnce(job);
           const resumedFrom = got.action === 'downloaded' && got.resumedFrom > 0 ? got.resumedFrom : undefined;
           const { action, sha256 } = got;
-          finish(server, model, started, { action, bytes: await fileSize(file), sha256, resumedFrom });
+          finish(job.server, job.model, started, { action, bytes: await fileSize(job.file), sha256, resumedFrom });
         } catch (err) {
-          finish(server, model, started, { error: messageOf(err) });
+          finish(job.server, job.model, started, { error: messageOf(err) });
         }
       }),
     ),

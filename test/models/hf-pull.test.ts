@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
 import { NotEnoughSpaceError } from '../../common/errors.js';
 import { type PullEvent, type PullOptions, pullAll } from '../../src/models/pull.js';
-import { type FakeHub, startFakeHub } from '../helpers/fake-hub.js';
+import { COMMIT, type FakeHub, startFakeHub } from '../helpers/fake-hub.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir();
@@ -68,7 +68,7 @@ describe('pull from a Hugging Face hub', () => {
       total: 300_000,
     });
     const record = JSON.parse(readFileSync(join(s.dir, '.modelctl/pulled.json'), 'utf8'));
-    expect(record.files['m/a.bin']).toMatchObject({ sha256: files.a!.sha, size: 300_000 });
+    expect(record.files['m/a.bin']).toMatchObject({ sha256: files.a!.sha, size: 300_000, commit: COMMIT });
   });
 
   it('downloads a small non-LFS file that the hub serves itself', async () => {
@@ -196,6 +196,21 @@ describe('pull from a Hugging Face hub', () => {
     writeFileSync(s.file('c'), randomBytes(300_000));
     expect((await s.pull())[0]).toMatchObject({ action: 'downloaded' });
     expect(readFileSync(s.file('c')).equals(files.c!.bytes)).toBe(true);
+  });
+
+  it('downloads a file two models name once, counting its size once', async () => {
+    const s = setup('shared', { a: 'hf:org/models-GGUF/q4/a.gguf' });
+    const twice = { ...s.config, servers: [s.config.servers[0]!, { ...s.config.servers[0]!, name: 'llm2' }] };
+    const before = hub.requests.length;
+    const results = await pullAll(twice, {
+      hub: { endpoint: hub.endpoint },
+      readDisk: async () => ({ id: 'one', freeBytes: 400_000 }),
+    });
+    expect(results.map((r) => [r.server, r.action]).sort()).toEqual([
+      ['llm', 'downloaded'],
+      ['llm2', 'downloaded'],
+    ]);
+    expect(since(before).filter((q) => q.host === 'storage')).toHaveLength(1);
   });
 
   it('with --force makes a demo model and downloads an hf: model again, as new files (new inodes)', async () => {
