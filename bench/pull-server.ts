@@ -36,6 +36,7 @@ async function send(res: ServerResponse, i: number, from: number, size: number, 
   res.end();
 }
 
+/** Starts the server with `files` files of `size` bytes (their sha256 computed first). */
 export async function startPullServer(files: number, size: number) {
   const sums = Array.from({ length: files }, (_, i) => sha256Of(i, size));
   const state = { rate: 0 };

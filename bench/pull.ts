@@ -29,6 +29,7 @@ async function pullOnce(endpoint: string, concurrency: number): Promise<number> 
   }
 }
 
+/** Runs both scenarios, 1 vs 3 downloads at once, `reps` times each, interleaved. */
 export async function benchPull(opts: { reps: number; sizeBytes: number; capBytesPerSecond: number }) {
   const server = await startPullServer(FILES, opts.sizeBytes);
   const totalMB = (FILES * opts.sizeBytes) / 1e6;

@@ -1,6 +1,7 @@
 // `hf:OWNER/REPO/FILE[@REVISION]`: a file in a Hugging Face model repository, as models.yaml names it. Pure parsing,
 // shared by config validation (a bad reference is a config error) and `modelctl pull` (which resolves it to a URL).
 
+/** One file of one revision of a hub model repository. */
 export interface HfRef {
   owner: string;
   repo: string;
@@ -10,7 +11,9 @@ export interface HfRef {
   revision: string;
 }
 
+/** How a source says it is on the hub. */
 export const HF_PREFIX = 'hf:';
+/** The form messages show when a reference is malformed. */
 export const HF_FORM = 'hf:OWNER/REPO/FILE[@REVISION]';
 
 /** The hub's rule for user, organization and repository names. */

@@ -6,6 +6,7 @@ import { hubFromEnv } from '../models/hf.js';
 import { pullOrThrow } from '../models/pull.js';
 import { pullView } from '../report/pull-view.js';
 
+/** The flags as commander hands them over. */
 export interface PullCommandOptions {
   config: string;
   json?: boolean;
@@ -22,6 +23,7 @@ function concurrencyFlag(text: string): number {
   return n;
 }
 
+/** Pulls the named models (all when none is named); throws (exit 1) when one could not be obtained. */
 export async function pull(models: string[], opts: PullCommandOptions): Promise<void> {
   const config = loadConfig(opts.config);
   const concurrency = concurrencyFlag(opts.concurrency);

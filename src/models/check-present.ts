@@ -4,6 +4,7 @@ import type { RecordEntry } from './pull-record.js';
 import { identityOf, sameIdentity } from './pull-record.js';
 import { sha256File } from './file-ops.js';
 
+/** What a present file is worth. */
 export type Presence =
   | { state: 'missing' }
   /** Present and good: `sha256` when known, `verified` when it was hashed now and matched a checksum. */

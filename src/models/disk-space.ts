@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { NotEnoughSpaceError } from '../../common/errors.js';
 import { formatBytes } from '../report/format.js';
 
+/** A disk and its space free for an unprivileged user. */
 export interface Disk {
   /** Tells disks apart (st_dev). */
   id: string;
@@ -35,6 +36,7 @@ export const readDisk: DiskReader = async (dir) => {
   return { id: String(st.dev), freeBytes: fs.bavail * fs.bsize };
 };
 
+/** Bytes a model's file will take on its disk. */
 export interface SpaceNeed {
   model: string;
   file: string;

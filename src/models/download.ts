@@ -8,6 +8,7 @@ import { type PartFile, partWriter, restartPart } from './part-file.js';
 import type { Probe } from './probe.js';
 import { type RemoteFile, requestHeaders } from './remote-file.js';
 
+/** Bytes in the file so far (resumed ones included) and the whole size, when known. */
 export interface DownloadProgress {
   transferred: number;
   total?: number;

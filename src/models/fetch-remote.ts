@@ -10,6 +10,7 @@ import { type Probe, probe } from './probe.js';
 import type { RemoteFile } from './remote-file.js';
 import { type RetryPolicy, withRetries } from './retry.js';
 
+/** What to check the bytes against, where to start, and whom to tell. */
 export interface FetchOptions {
   /** The checksum models.yaml gives; the origin's (`X-Linked-Etag`) is used when there is none. */
   sha256?: string;
@@ -23,6 +24,7 @@ export interface FetchOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** A file that is in place, and what is known of it. */
 export interface Fetched {
   bytes: number;
   sha256: string;

@@ -8,6 +8,7 @@ export interface Hub {
   token?: string;
 }
 
+/** The public hub, when HF_ENDPOINT names no other. */
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 
 /** The hub settings from the environment, the same variables huggingface_hub, llama.cpp and Ollama read. */

@@ -30,6 +30,7 @@ const DEMO_WRITERS: Record<
   },
 };
 
+/** How a file will be obtained and the bytes it will take on disk. */
 export type Plan =
   | { kind: 'demo'; source: DemoSource; bytes: number }
   | { kind: 'remote'; remote: RemoteFile; probed: Probe; bytes: number };
@@ -52,6 +53,7 @@ export async function planObtain(source: Source, file: string, hub: Hub, fresh: 
   return { kind: 'remote', remote, probed, bytes: Math.max(0, (probed.size ?? 0) - have) };
 }
 
+/** A file made or downloaded, with its sha256. */
 export type Obtained = { action: 'made'; sha256: string } | ({ action: 'downloaded' } & Fetched);
 
 /** Carries out a plan: the file appears complete (and verified when a checksum is known) or not at all. */

@@ -6,6 +6,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { fileSize } from './file-ops.js';
 
+/** A `.part` file and the hash of the bytes it holds. */
 export interface PartFile {
   path: string;
   /** Bytes in the file, all of them hashed. */

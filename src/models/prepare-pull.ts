@@ -9,6 +9,7 @@ import { type Plan, planObtain } from './obtain.js';
 import { entryOf, type PullRecord, remember } from './pull-record.js';
 import { parseSource } from './source.js';
 
+/** A model needs nothing more (done), or a plan to obtain its file. */
 export type Prepared =
   | { done: true; action: 'present' | 'verified' | 'none'; bytes?: number; sha256?: string }
   | { done: false; plan: Plan };

@@ -5,6 +5,7 @@ import { DownloadError } from '../../common/errors.js';
 import { failedRequest, refusal } from './http-errors.js';
 import { type RemoteFile, requestHeaders } from './remote-file.js';
 
+/** What a HEAD request learned before the download. */
 export interface Probe {
   /** Where the bytes are: the file's URL, or the storage URL the hub redirected to (often signed, short-lived). */
   location: URL;

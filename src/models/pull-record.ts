@@ -12,6 +12,7 @@ export interface FileIdentity {
   ino: number;
 }
 
+/** A file's checksum and the identity it had when the checksum was taken. */
 export interface RecordEntry extends FileIdentity {
   sha256: string;
   /** The source the file came from (never a URL with a token or a signature). */
@@ -21,15 +22,18 @@ export interface RecordEntry extends FileIdentity {
   at: string;
 }
 
+/** The whole record file. */
 export interface PullRecord {
   version: 1;
   /** By path relative to the config's folder. */
   files: Record<string, RecordEntry>;
 }
 
+/** `.modelctl/pulled.json` beside the config. */
 export const recordFile = (config: Config): string => join(config.stateDir, 'pulled.json');
 const keyOf = (config: Config, file: string) => relative(config.dir, file) || file;
 
+/** A file's identity now; undefined when it does not exist. */
 export async function identityOf(file: string): Promise<FileIdentity | undefined> {
   const s = await stat(file).catch(() => undefined);
   return s && { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };

@@ -3,8 +3,10 @@ import type { DiskReader } from './disk-space.js';
 import type { Hub } from './hf.js';
 import type { RetryPolicy } from './retry.js';
 
+/** What a pull did for a model (`verified`: present, and hashed now against a checksum). */
 export type PullAction = 'present' | 'verified' | 'made' | 'downloaded' | 'none';
 
+/** One model's outcome: printed by `pull`, mentioned by `up`, a JSON `result` event. */
 export interface PullResult {
   server: string;
   model: string;
@@ -27,6 +29,7 @@ export type PullEventBody =
 /** What happens while files are obtained, for the progress view (the outcomes come through `onResult`). */
 export type PullEvent = { server: string; model: string } & PullEventBody;
 
+/** What to pull and how; the swappable edges (disk reader, retry sleep) are for tests. */
 export interface PullOptions {
   /** Where `hf:` sources live and the token for them; the public hub, no token, when not given. */
   hub?: Hub;

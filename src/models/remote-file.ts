@@ -4,6 +4,7 @@ import { HF_PREFIX } from '../../common/config/hf-ref.js';
 import { explainHubRefusal, type Hub, resolveUrl } from './hf.js';
 import type { Source } from './source.js';
 
+/** Everything a download needs to know about where a file is and who may read it. */
 export interface RemoteFile {
   url: URL;
   /** What messages call the file: never a token, never a signed query string. */

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DownloadError, messageOf } from '../../common/errors.js';
 
+/** How often and how patiently a download is retried. */
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
   attempts: number;
@@ -13,6 +14,7 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<unknown>;
 }
 
+/** 5 attempts, waiting 1 s, 2 s, 4 s and 8 s between them. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, sleep };
 
 /** The wait after failed attempt `attempt` (1-based). */

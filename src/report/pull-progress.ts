@@ -3,6 +3,7 @@
 import type { PullEvent } from '../models/pull.js';
 import { formatBytes, formatEta, formatMs, formatRate } from './format.js';
 
+/** One download under way, as the views show it. */
 export interface Transfer {
   model: string;
   server: string;

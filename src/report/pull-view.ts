@@ -6,6 +6,7 @@ import { formatPullResult } from './pull-line.js';
 import { jsonPullView, livePullView, plainPullView, type PullView } from './pull-views.js';
 import { paintErr } from './style.js';
 
+/** What the command wants shown. */
 export interface PullViewChoice {
   json?: boolean;
   /** Results only, no progress (`up --json` keeps its event stream as it is). */

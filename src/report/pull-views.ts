@@ -5,12 +5,14 @@ import type { PullEvent, PullResult } from '../models/pull.js';
 import { formatBytes } from './format.js';
 import { describeTransfer, percentOf, type Transfer, Transfers } from './pull-progress.js';
 
+/** What a pull tells its view. */
 export interface PullView {
   event(e: PullEvent): void;
   result(r: PullResult): void;
   close(): void;
 }
 
+/** Where a view writes, and with which clock (swappable for tests). */
 export interface ViewOptions {
   /** Where results go (stdout). */
   out: (line: string) => void;
