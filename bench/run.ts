@@ -6,6 +6,7 @@ import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchFirstSight } from './first-sight.js';
 import { benchLiveness } from './liveness.js';
 import { benchLlmLoad } from './llm-load.js';
+import { benchPull } from './pull.js';
 import { benchReadiness } from './readiness.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   liveness: () =>
     benchLiveness({ runs: Number(values.runs ?? (values.quick ? 1 : 10)), requests: values.quick ? 20 : 200, reps }),
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
+  pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
 };

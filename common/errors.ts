@@ -62,6 +62,29 @@ export class ModelLoadError extends ModelctlError {
 /** Obtaining a model file (`modelctl pull`) failed. */
 export class PullError extends ModelctlError {}
 
+/** A request for a model file failed; `transient` ones (connection errors, 5xx, 429, a cut body) are retried. */
+export class DownloadError extends PullError {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The files about to be pulled do not fit on their disk; nothing was written. */
+export class NotEnoughSpaceError extends PullError {
+  constructor(
+    readonly neededBytes: number,
+    readonly freeBytes: number,
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`not enough disk space: ${detail}; free some space or put the models elsewhere (path: in models.yaml)`);
+  }
+}
+
 /** Returns the message of anything thrown, for logs and HTTP bodies. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -130,11 +130,26 @@ program
   .action(async (target, opts) => (await import('./commands/export.js')).exportStack(target, opts));
 
 program
-  .command('pull')
-  .description('make sure every model file exists: synthesize demo:* models, download http(s) sources, verify sha256')
+  .command('pull [model...]')
+  .description(
+    'make sure every model file exists (or the named ones): synthesize demo:* models, download http(s) and ' +
+      'hf:OWNER/REPO/FILE[@REVISION] sources (resumable, retried, sha256 verified), a few at a time',
+  )
   .addOption(configOption())
-  .addOption(json('print one JSON result per model'))
-  .action(async (opts) => (await import('./commands/pull.js')).pull(opts));
+  .option('--force', 'obtain the models again even when present (all when none is named): a fresh file')
+  .option('--verify', 'rehash present files instead of trusting the recorded checksum (size, mtime and inode)')
+  .option('--concurrency <n>', 'downloads at once', '3')
+  .addOption(json('print JSON events (start, progress, retry) and one result per model'))
+  .addHelpText(
+    'after',
+    `
+Environment: HF_TOKEN (a Hugging Face token, for gated and private repositories; sent to HF_ENDPOINT only, never
+logged or stored), HF_ENDPOINT (default https://huggingface.co; a mirror or a local hub).
+Before downloading, pull asks each origin for the size and refuses when the files do not fit on their disk.
+Exit codes: 0 every model is present, 1 a model could not be obtained (or too little disk space), 2 bad config,
+flags or model name.`,
+  )
+  .action(async (models, opts) => (await import('./commands/pull.js')).pull(models, opts));
 
 program
   .command('validate')

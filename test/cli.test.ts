@@ -19,7 +19,14 @@ describe('modelctl CLI', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
       bad,
-      'servers:\n  llm:\n    kind: llm\n    port: 8081\n    conurrency: 3\n    retryDelay: 5x\n    retries: -1\n    models: [{ name: a, path: a.gguf }]\n',
+      'servers:\n' +
+        '  llm:\n' +
+        '    kind: llm\n' +
+        '    port: 8081\n' +
+        '    conurrency: 3\n' +
+        '    retryDelay: 5x\n' +
+        '    retries: -1\n' +
+        '    models: [{ name: a, path: a.gguf }]\n',
     );
     const r = await modelctl('validate', '-c', bad);
     expect(r.exitCode).toBe(2);
@@ -40,7 +47,13 @@ describe('modelctl CLI', () => {
     const cfg = join(dir, 'm.yaml');
     writeFileSync(
       cfg,
-      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n      - { name: b, path: b.gguf }\n',
+      'servers:\n' +
+        '  llm:\n' +
+        '    kind: llm\n' +
+        '    port: 9\n' +
+        '    models:\n' +
+        '      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n' +
+        '      - { name: b, path: b.gguf }\n',
     );
     const r = await modelctl('pull', '-c', cfg);
     expect(r.exitCode).toBe(1);
@@ -55,17 +68,39 @@ describe('modelctl logs', () => {
     const cfg = join(dir, 'logs.yaml');
     writeFileSync(
       cfg,
-      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models: [{ name: chat, path: c.gguf }]\n  asr:\n    kind: asr-ocr\n    port: 10\n    models: [{ name: ocr, type: ocr }]\n',
+      'servers:\n' +
+        '  llm:\n' +
+        '    kind: llm\n' +
+        '    port: 9\n' +
+        '    models: [{ name: chat, path: c.gguf }]\n' +
+        '  asr:\n' +
+        '    kind: asr-ocr\n' +
+        '    port: 10\n' +
+        '    models: [{ name: ocr, type: ocr }]\n',
     );
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.modelctl/logs'), { recursive: true });
     writeFileSync(
       join(dir, '.modelctl/logs/llm.jsonl'),
-      `${JSON.stringify({ ts: '2026-01-01T00:00:01.000Z', server: 'llm', model: 'chat', event: 'ready', attempt: 1, ms: 212 })}\n`,
+      JSON.stringify({
+        ts: '2026-01-01T00:00:01.000Z',
+        server: 'llm',
+        model: 'chat',
+        event: 'ready',
+        attempt: 1,
+        ms: 212,
+      }) + '\n',
     );
     writeFileSync(
       join(dir, '.modelctl/logs/asr.jsonl'),
-      `${JSON.stringify({ ts: '2026-01-01T00:00:00.500Z', server: 'asr', model: 'ocr', event: 'load_end', attempt: 2, ms: 480 })}\n`,
+      JSON.stringify({
+        ts: '2026-01-01T00:00:00.500Z',
+        server: 'asr',
+        model: 'ocr',
+        event: 'load_end',
+        attempt: 2,
+        ms: 480,
+      }) + '\n',
     );
     const all = await modelctl('logs', '-c', cfg);
     expect(all.stdout.split('\n')).toEqual([

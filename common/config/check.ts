@@ -1,10 +1,14 @@
 // Rules that span several keys of a config, checked on the validated YAML before it becomes a Config.
+import { HF_PREFIX, parseHfRef } from './hf-ref.js';
 import type { RawConfig } from './schema.js';
 
 export type KeyPath = (string | number)[];
 export type Report = (path: KeyPath, message: string) => void;
 
-/** Unique ports and model names, `kind` xor `command`, a file for every model that needs one, known dependencies. */
+/**
+ * Unique ports and model names, `kind` xor `command`, a file for every model that needs one, known dependencies,
+ * well-formed `hf:` sources.
+ */
 export function checkConfig(raw: RawConfig, report: Report): void {
   const ports = new Map<string, string>();
   const names = Object.keys(raw.servers);
@@ -34,6 +38,8 @@ export function checkConfig(raw: RawConfig, report: Report): void {
       if (s.kind && !m.path && m.type !== 'ocr') {
         report(model('path'), 'is required: the model file, relative to the config file');
       }
+      const hf = m.source?.startsWith(HF_PREFIX) ? parseHfRef(m.source) : undefined;
+      if (hf && 'problem' in hf) report(model('source'), `${hf.problem}, got "${m.source}"`);
     });
   }
 }

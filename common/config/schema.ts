@@ -23,7 +23,10 @@ export const modelSchema = z.strictObject({
   name,
   /** Model file, relative to the config file's folder. */
   path: z.string().min(1).optional(),
-  /** How `modelctl pull` obtains the file: `demo:llama[?size=…&seed=…]`, `demo:whisper…`, or an http(s) URL. */
+  /**
+   * How `modelctl pull` obtains the file: `demo:llama[?size=…&seed=…]`, `demo:whisper…`, an http(s) URL, or
+   * `hf:OWNER/REPO/FILE[@REVISION]` (Hugging Face).
+   */
   source: z.string().min(1).optional(),
   sha256: z
     .string()

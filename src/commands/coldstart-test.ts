@@ -11,6 +11,8 @@ import { junitXml } from '../report/junit.js';
 import { paint } from '../report/style.js';
 import { budgetFlag } from '../flags.js';
 import { pullOrThrow } from '../models/pull.js';
+import { hubFromEnv } from '../models/hf.js';
+import { obtainedNow, pullView } from '../report/pull-view.js';
 
 export interface ColdStartOptions {
   config: string;
@@ -54,10 +56,14 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
     if (!opts.json) console.log(text);
   };
 
-  if (opts.pull)
-    await pullOrThrow(config, (r) => {
-      if (r.action === 'made' || r.action === 'downloaded') say(`pulled ${r.model} (${r.action})`);
-    });
+  if (opts.pull) {
+    const view = pullView(config, { quiet: opts.json, show: obtainedNow, out: say });
+    await pullOrThrow(config, {
+      hub: hubFromEnv(process.env),
+      onEvent: (e) => view.event(e),
+      onResult: (r) => view.result(r),
+    }).finally(() => view.close());
+  }
   // One run is judged against the budget itself; with several, a run may overrun (up to twice) and the median decides.
   const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
   const results: RunResult[] = [];

@@ -12,7 +12,8 @@ import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runDetached, tellParent } from './detach.js';
 import { pullOrThrow } from '../models/pull.js';
-import { formatPullResult } from '../report/pull-line.js';
+import { hubFromEnv } from '../models/hf.js';
+import { obtainedNow, pullView } from '../report/pull-view.js';
 import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {
@@ -41,10 +42,14 @@ export async function up(opts: UpOptions): Promise<void> {
   const budgetMs = budgetFlag(config, opts.budget);
   const quietNote = (text: string) =>
     opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text);
-  if (opts.pull)
-    await pullOrThrow(config, (r) => {
-      if (r.action === 'made' || r.action === 'downloaded') quietNote(formatPullResult(config, r));
-    });
+  if (opts.pull) {
+    const view = pullView(config, { quiet: opts.json, show: obtainedNow, out: quietNote });
+    await pullOrThrow(config, {
+      hub: hubFromEnv(process.env),
+      onEvent: (e) => view.event(e),
+      onResult: (r) => view.result(r),
+    }).finally(() => view.close());
+  }
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 

@@ -1,58 +1,107 @@
-// Downloads a model over http(s): resumes a `.part` file with a Range request, restarts when the server will not
-// resume, checks sha256.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+// One GET of what a `.part` file still lacks: `Range` from where it ends, a fresh start when the server sends the
+// whole file instead (200), nothing at all when it is already complete.
 import { pipeline } from 'node:stream/promises';
 import got from 'got';
-import { PullError } from '../../common/errors.js';
-import { fileSize, sha256File } from './file-ops.js';
+import { DownloadError } from '../../common/errors.js';
+import { failedRequest, refusal } from './http-errors.js';
+import { type PartFile, partWriter, restartPart } from './part-file.js';
+import type { Probe } from './probe.js';
+import { type RemoteFile, requestHeaders } from './remote-file.js';
 
+/** Bytes in the file so far (resumed ones included) and the whole size, when known. */
 export interface DownloadProgress {
   transferred: number;
   total?: number;
 }
 
-/** Downloads `url` to `file`; the finished file appears only once complete (and verified when `sha256` is given). */
-export async function download(
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** `bytes 100-299/300` → 100 and 300. */
+function contentRange(value: unknown): { start?: number; total?: number } {
+  const m = /^bytes (?:(\d+)-\d+|\*)\/(\d+|\*)$/.exec(typeof value === 'string' ? value : '');
+  const number = (s: string | undefined) => (s === undefined || s === '*' ? undefined : Number(s));
+  return { start: number(m?.[1]), total: number(m?.[2]) };
+}
+
+const MAX_HOPS = 10;
+
+/** Downloads the rest of the file into `part`; a transient DownloadError leaves the part ready to resume. */
+export async function downloadRest(
+  file: RemoteFile,
+  target: Probe,
+  part: PartFile,
+  onProgress?: (p: DownloadProgress) => void,
+  timeoutMs = 30_000,
+): Promise<void> {
+  if (target.size !== undefined && part.bytes === target.size) return;
+  let location: URL | undefined = target.location;
+  for (let hop = 0; location; hop++) {
+    if (hop === MAX_HOPS) throw new DownloadError(`${file.label}: more than ${MAX_HOPS} redirects`, false);
+    location = await getRest(file, location, target.size, part, onProgress, timeoutMs);
+  }
+}
+
+/** One GET from `part.bytes` on; returns where a redirect points instead (the token follows only to its origin). */
+async function getRest(
+  file: RemoteFile,
   url: URL,
-  file: string,
-  opts: { sha256?: string; onProgress?: (p: DownloadProgress) => void } = {},
-): Promise<{ bytes: number; resumedFrom: number }> {
-  const part = `${file}.part`;
-  const have = (await fileSize(part)) ?? 0;
+  size: number | undefined,
+  part: PartFile,
+  onProgress: ((p: DownloadProgress) => void) | undefined,
+  timeoutMs: number,
+): Promise<URL | undefined> {
+  const from = part.bytes;
+  const headers = requestHeaders(file, url, from > 0 ? { range: `bytes=${from}-` } : {});
   const stream = got.stream(url, {
-    headers: have > 0 ? { range: `bytes=${have}-` } : {},
-    retry: { limit: 2 },
-    timeout: { response: 30_000 },
+    headers,
+    followRedirect: false,
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+    decompress: false,
+    timeout: { response: timeoutMs, socket: 2 * timeoutMs },
   });
-  let resumedFrom = 0;
-  stream.on('response', (res: { statusCode: number }) => {
-    resumedFrom = res.statusCode === 206 ? have : 0;
-  });
-  stream.on('downloadProgress', (p: { transferred: number; total?: number }) =>
-    opts.onProgress?.({ transferred: resumedFrom + p.transferred, total: p.total && resumedFrom + p.total }),
-  );
+  let expectedEnd: number | undefined;
   try {
-    // Open the file only once we know whether the server resumes: append on 206, start over on 200.
-    await new Promise<void>((resolve, reject) => {
-      stream.once('response', () => resolve());
+    const res = await new Promise<Answer>((resolve, reject) => {
+      stream.once('response', resolve);
       stream.once('error', reject);
     });
-    await pipeline(stream, createWriteStream(part, { flags: resumedFrom > 0 ? 'a' : 'w' }));
-  } catch (err) {
-    throw new PullError(`download of ${url} failed: ${(err as Error).message} (run pull again to resume)`, {
-      cause: err,
-    });
-  }
-  if (opts.sha256) {
-    const actual = await sha256File(part);
-    if (actual !== opts.sha256.toLowerCase()) {
-      await rm(part, { force: true });
-      throw new PullError(
-        `${url}: sha256 mismatch: expected ${opts.sha256}, got ${actual}; the download was discarded`,
-      );
+    const range = contentRange(res.headers['content-range']);
+    const location = res.headers.location;
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+      stream.destroy();
+      return new URL(location, url);
     }
+    if (res.statusCode === 416 && range.total === from) {
+      stream.destroy(); // the part already holds every byte
+      return undefined;
+    }
+    if (res.statusCode !== 200 && res.statusCode !== 206) {
+      const code = res.headers['x-error-code'];
+      throw refusal(file, url, res.statusCode, typeof code === 'string' ? code : undefined, 'authorization' in headers);
+    }
+    if (res.statusCode === 206 && range.start !== from) {
+      restartPart(part);
+      throw new DownloadError(`${file.label}: the server resumed at the wrong byte; starting over`, true);
+    }
+    if (res.statusCode === 200) restartPart(part);
+    const length = Number(res.headers['content-length']);
+    expectedEnd = Number.isSafeInteger(length) ? part.bytes + length : (range.total ?? size);
+    const total = range.total ?? (res.statusCode === 200 ? expectedEnd : size);
+    const writer = partWriter(part, () => onProgress?.({ transferred: part.bytes, total }));
+    try {
+      await pipeline(stream, writer.stream);
+    } finally {
+      await writer.closed;
+    }
+  } catch (err) {
+    stream.destroy();
+    throw failedRequest(file, err);
   }
-  await rename(part, file);
-  return { bytes: (await fileSize(file)) ?? 0, resumedFrom };
+  if (expectedEnd !== undefined && part.bytes < expectedEnd)
+    throw new DownloadError(`${file.label}: the connection ended after ${part.bytes} of ${expectedEnd} bytes`, true);
+  return undefined;
 }

@@ -6,6 +6,7 @@ import { paint } from './style.js';
 
 const VERB: Record<PullResult['action'], string> = {
   present: 'present',
+  verified: 'present, sha256 verified',
   made: 'made',
   downloaded: 'downloaded',
   none: 'nothing to pull',
@@ -16,6 +17,7 @@ export function formatPullResult(config: Config, r: PullResult): string {
   const where = r.file ? displayPath(config, r.file) : '(package data)';
   if (r.error) return `${paint.red('✘')} ${r.model}  ${where}  ${r.error}`;
   const size = r.bytes === undefined ? '' : ` ${formatBytes(r.bytes)}`;
-  const time = r.action === 'present' || r.action === 'none' ? '' : ` in ${formatMs(r.ms)}`;
-  return `${paint.green('✔')} ${r.model}  ${where}  ${VERB[r.action]}${size}${time}`;
+  const time = r.action !== 'present' && r.action !== 'none' ? ` in ${formatMs(r.ms)}` : '';
+  const resumed = r.resumedFrom ? ` (resumed at ${formatBytes(r.resumedFrom)})` : '';
+  return `${paint.green('✔')} ${r.model}  ${where}  ${VERB[r.action]}${size}${time}${resumed}`;
 }

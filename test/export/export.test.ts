@@ -109,7 +109,17 @@ describe('export compose', () => {
     expect(compose.services.llm.healthcheck.start_period).toBe('120s');
     expect(compose.services.llm.stop_grace_period).toBe('5s');
     const withDeps = parseConfig(
-      `budget: 90s\nservers:\n  a:\n    kind: llm\n    port: 1\n    models: [{ name: m, path: m.gguf }]\n  b:\n    kind: llm\n    port: 2\n    dependsOn: [a]\n    models: [{ name: m, path: m.gguf }]\n`,
+      `budget: 90s\n` +
+        `servers:\n` +
+        `  a:\n` +
+        `    kind: llm\n` +
+        `    port: 1\n` +
+        `    models: [{ name: m, path: m.gguf }]\n` +
+        `  b:\n` +
+        `    kind: llm\n` +
+        `    port: 2\n` +
+        `    dependsOn: [a]\n` +
+        `    models: [{ name: m, path: m.gguf }]\n`,
       join(ROOT, 'models.yaml'),
       {},
     );

@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
-import { download } from '../../src/models/download.js';
-import { pullAll, pullModel } from '../../src/models/pull.js';
+import { fetchRemote } from '../../src/models/fetch-remote.js';
+import { pullAll } from '../../src/models/pull.js';
+import { DEFAULT_RETRY } from '../../src/models/retry.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -13,11 +14,15 @@ const payload = randomBytes(300_000);
 const sha = createHash('sha256').update(payload).digest('hex');
 let server: Server;
 let base: string;
-const requests: { url: string; range?: string }[] = [];
+const requests: { method: string; url: string; range?: string }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    requests.push({ url: req.url!, range: req.headers.range });
+    requests.push({ method: req.method!, url: req.url!, range: req.headers.range });
+    if (req.url === '/no-head') {
+      if (req.method === 'HEAD') return res.writeHead(405).end();
+      return res.writeHead(302, { location: '/model' }).end();
+    }
     const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
     if (req.url === '/no-range' || !range) {
       res.writeHead(200, { 'content-length': payload.length });
@@ -35,11 +40,15 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** Downloads a plain URL the way `pull` does (HEAD for the size, GET with Range, sha256 check, rename). */
+const download = (url: URL, file: string, opts: { sha256?: string } = {}) =>
+  fetchRemote({ url, label: url.href }, file, { ...opts, retry: DEFAULT_RETRY });
+
 describe('download', () => {
   it('downloads, verifies sha256 and renames into place', async () => {
     const file = join(dir, 'a.bin');
     const r = await download(new URL(`${base}/model`), file, { sha256: sha });
-    expect(r).toEqual({ bytes: payload.length, resumedFrom: 0 });
+    expect(r).toEqual({ bytes: payload.length, sha256: sha, resumedFrom: 0, verified: true });
     expect(readFileSync(file).equals(payload)).toBe(true);
     expect(existsSync(`${file}.part`)).toBe(false);
   });
@@ -49,7 +58,7 @@ describe('download', () => {
     writeFileSync(`${file}.part`, payload.subarray(0, 100_000));
     const r = await download(new URL(`${base}/model`), file, { sha256: sha });
     expect(r.resumedFrom).toBe(100_000);
-    expect(requests.at(-1)!.range).toBe('bytes=100000-');
+    expect(requests.at(-1)!).toEqual({ method: 'GET', url: '/model', range: 'bytes=100000-' });
     expect(readFileSync(file).equals(payload)).toBe(true);
   });
 
@@ -61,10 +70,22 @@ describe('download', () => {
     expect(readFileSync(file).equals(payload)).toBe(true);
   });
 
+  it('downloads from a server that refuses HEAD and redirects the GET', async () => {
+    const file = join(dir, 'e.bin');
+    const before = requests.length;
+    const r = await download(new URL(`${base}/no-head`), file, { sha256: sha });
+    expect(r.bytes).toBe(payload.length);
+    expect(requests.slice(before).map((q) => `${q.method} ${q.url}`)).toEqual([
+      'HEAD /no-head',
+      'GET /no-head',
+      'GET /model',
+    ]);
+  });
+
   it('discards a download whose sha256 does not match and leaves no file', async () => {
     const file = join(dir, 'd.bin');
     await expect(download(new URL(`${base}/model`), file, { sha256: '0'.repeat(64) })).rejects.toThrow(
-      /sha256 mismatch: expected 0{64}, got [0-9a-f]{64}/,
+      /sha256 mismatch: expected 0{64} \(from models\.yaml\), got [0-9a-f]{64}; the download was discarded/,
     );
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.part`)).toBe(false);
@@ -90,7 +111,7 @@ servers:
     );
 
   it('makes demo models, downloads URLs, and reports a model it cannot obtain', async () => {
-    const results = await pullAll(config(), () => {});
+    const results = await pullAll(config());
     const by = Object.fromEntries(results.map((r) => [r.model, r]));
     expect(by.one).toMatchObject({ action: 'made', bytes: statSync(join(dir, 'm/one.gguf')).size });
     expect(by.web).toMatchObject({ action: 'downloaded', bytes: payload.length });
@@ -99,18 +120,19 @@ servers:
   });
 
   it('leaves a file that is present (and matches its checksum) untouched', async () => {
-    const c = config();
     const before = statSync(join(dir, 'm/one.gguf')).mtimeMs;
-    const again = await pullModel('llm', c.servers[0]!.models[0]!);
-    expect(again.action).toBe('present');
+    const again = await pullAll(config(), { models: ['one', 'web'] });
+    expect(again.map((r) => [r.model, r.action])).toEqual([
+      ['one', 'present'],
+      ['web', 'present'],
+    ]);
     expect(statSync(join(dir, 'm/one.gguf')).mtimeMs).toBe(before);
-    expect((await pullModel('llm', c.servers[0]!.models[2]!)).action).toBe('present');
   });
 
   it('downloads again when the file on disk does not match its checksum', async () => {
     writeFileSync(join(dir, 'm/web.bin'), 'corrupted');
-    const r = await pullModel('llm', config().servers[0]!.models[2]!);
-    expect(r.action).toBe('downloaded');
+    const [r] = await pullAll(config(), { models: ['web'] });
+    expect(r!.action).toBe('downloaded');
     expect(readFileSync(join(dir, 'm/web.bin')).equals(payload)).toBe(true);
   });
 });

@@ -20,6 +20,8 @@ describe('model sources', () => {
     expect(parseSource('https://example.test/m.gguf', 'm')).toMatchObject({ kind: 'url' });
     expect(() => parseSource('ftp://x/y', 'm')).toThrow('ftp: URLs are not supported');
     expect(() => parseSource('demo:llama?size=big', 'm')).toThrow('size=big is not a size');
-    expect(() => parseSource('models/x.gguf', 'm')).toThrow('neither demo:<kind> nor a URL');
+    expect(() => parseSource('models/x.gguf', 'm')).toThrow(
+      'is neither demo:<kind>, hf:OWNER/REPO/FILE[@REVISION] nor a URL',
+    );
   });
 });

@@ -47,8 +47,30 @@ describe('config', () => {
     ]);
   });
 
+  it('refuses a malformed hf: source, naming the key path and the value', () => {
+    const text =
+      `servers:\n` +
+      `  x:\n` +
+      `    kind: llm\n` +
+      `    port: 9\n` +
+      `    models:\n` +
+      `      - { name: a, path: a.gguf, source: "hf:owner/repo" }\n`;
+    expect(problemsOf(text)).toEqual([
+      'models.yaml:6: servers.x.models[0].source: expected hf:OWNER/REPO/FILE[@REVISION]: ' +
+        'owner, repository and file are all needed, got "hf:owner/repo"',
+    ]);
+  });
+
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
-    const text = `servers:\n  x:\n    kind: asr-ocr\n    port: 9\n    models:\n      - { name: a }\n      - { name: b, type: asr }\n      - { name: c, type: ocr }\n`;
+    const text =
+      `servers:\n` +
+      `  x:\n` +
+      `    kind: asr-ocr\n` +
+      `    port: 9\n` +
+      `    models:\n` +
+      `      - { name: a }\n` +
+      `      - { name: b, type: asr }\n` +
+      `      - { name: c, type: ocr }\n`;
     expect(problemsOf(text)).toEqual([
       'models.yaml:6: servers.x.models[0].type: is required for an asr-ocr model: asr or ocr',
       'models.yaml:6: servers.x.models[0].path: is required: the model file, relative to the config file',
@@ -103,7 +125,12 @@ describe('config', () => {
   });
 
   it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
-    const foreign = `servers:\n  ext:\n    command: [llama-server, --port, "9000"]\n    port: 9000\n    health: /health\n`;
+    const foreign =
+      `servers:\n` +
+      `  ext:\n` +
+      `    command: [llama-server, --port, "9000"]\n` +
+      `    port: 9000\n` +
+      `    health: /health\n`;
     expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({
       name: 'ext',
       kind: 'command',
@@ -124,7 +151,15 @@ describe('config', () => {
   });
 
   it('rejects duplicate model names and a port used twice', () => {
-    const twice = `${good}      - name: chat\n        path: b.gguf\n  other:\n    kind: llm\n    port: 8081\n    models:\n      - name: x\n        path: x.gguf\n`;
+    const twice =
+      `${good}      - name: chat\n` +
+      `        path: b.gguf\n` +
+      `  other:\n` +
+      `    kind: llm\n` +
+      `    port: 8081\n` +
+      `    models:\n` +
+      `      - name: x\n` +
+      `        path: x.gguf\n`;
     const problems = problemsOf(twice);
     expect(problems).toContainEqual(
       expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'),
