@@ -81,7 +81,7 @@ export async function benchLiveness(opts: { runs: number; requests: number; reps
   const variants = {
     off: await stack('off', 'off'),
     default: defaults,
-    every100ms: await stack('fast', { period: '100ms', timeout: '50ms', failures: 3 }),
+    every100ms: await stack('fast', { period: '100ms', timeout: '1s', failures: 3 }),
   };
   const latency: Record<string, number[]> = { off: [], default: [], every100ms: [] };
   for (let r = 0; r < opts.reps; r++) {

@@ -14,9 +14,17 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
 /**
  * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
  * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
- * deep liveness check twice in a row (it is back to ready once a check passes).
+ * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
  */
-export type ModelState = 'queued' | 'loading' | 'retrying' | 'ready' | 'unhealthy' | 'failed' | 'quarantined';
+export type ModelState =
+  | 'queued'
+  | 'loading'
+  | 'waiting'
+  | 'retrying'
+  | 'ready'
+  | 'unhealthy'
+  | 'failed'
+  | 'quarantined';
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or

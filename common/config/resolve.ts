@@ -32,6 +32,8 @@ function resolveServer(name: string, s: RawServer, dir: string): ServerConfig {
     parallel: s.parallel,
     bodyLimit: s.bodyLimit ?? defaults.bodyLimit,
     requestTimeoutMs: s.requestTimeout,
+    memoryLimitBytes: s.memoryLimit,
+    stallTimeoutMs: s.stallTimeout,
   };
 }
 

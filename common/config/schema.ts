@@ -126,6 +126,10 @@ export const serverSchema = z.strictObject({
   bodyLimit: size().optional(),
   /** A request the engine takes longer than this for is cancelled with 504. */
   requestTimeout: duration().default(300_000),
+  /** The most memory the server may hold; loads wait for room under it (and under MemAvailable and the cgroup). */
+  memoryLimit: size().optional(),
+  /** A load whose progress does not advance for this long fails its attempt (and gets its retry). */
+  stallTimeout: duration().default(30_000),
   models: z.array(modelSchema).default([]),
 });
 

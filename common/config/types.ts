@@ -58,6 +58,9 @@ export interface BuiltinServerConfig extends ServerBase {
   parallel: number;
   bodyLimit: number;
   requestTimeoutMs: number;
+  /** `memoryLimit`, in bytes, when set. */
+  memoryLimitBytes?: number;
+  stallTimeoutMs: number;
 }
 
 /** A foreign server: started from its command line, ready when its health URL answers 2xx. */

@@ -1,7 +1,9 @@
 // The ASR/OCR engine: whisper models and Tesseract models behind the shared loader, each loaded by its own runtime.
 import type * as WhisperNode from '@fugood/whisper.node';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
+import { stat } from 'node:fs/promises';
 import { ModelLoadError, messageOf } from '../../common/errors.js';
+import { checkWhisperFile } from '../../common/formats/whisper/read.js';
 import type { ModelRecord } from '../core/model-states.js';
 import type { Engine } from '../core/run-server.js';
 import { loadOcr, type OcrModel } from './ocr.js';
@@ -9,6 +11,7 @@ import { registerAsrOcrRoutes } from './routes.js';
 import { loadWhisper, type AsrModel } from './whisper.js';
 import { WHISPER_RATE } from './wav.js';
 import { blankPng } from './blank-png.js';
+import { estimateOcr, estimateWhisper } from '../../common/memory/whisper.js';
 
 export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: OcrModel };
 
@@ -37,13 +40,23 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
     prepare: async () => {
       await runtimes;
     },
-    async load(m: ModelRecord<AsrOcrHandle>) {
+    async estimate(m) {
+      const model = server.models.find((x) => x.name === m.name)!;
+      if (model.type === 'ocr') return estimateOcr();
+      try {
+        const hparams = await checkWhisperFile(m.file!);
+        return estimateWhisper(hparams, (await stat(m.file!)).size);
+      } catch (err) {
+        throw new ModelLoadError(m.name, m.file, messageOf(err), { cause: err });
+      }
+    },
+    async load(m: ModelRecord<AsrOcrHandle>, _attempt, ctx) {
       const model = server.models.find((x) => x.name === m.name)!;
       const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
       try {
         const handle: AsrOcrHandle =
           model.type === 'asr'
-            ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads) }
+            ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads, ctx) }
             : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
         loaded.push(handle);
         return handle;

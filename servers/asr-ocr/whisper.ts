@@ -2,7 +2,9 @@
 // borrow one from a pool.
 import type { WhisperContext } from '@fugood/whisper.node';
 import { checkWhisperFile } from '../../common/formats/whisper/read.js';
+import type { LoadContext } from '../core/load-progress.js';
 import { ElasticPool } from '../core/pool.js';
+import { readThrough } from '../core/read-through.js';
 
 export interface Transcription {
   text: string;
@@ -16,8 +18,13 @@ export interface AsrModel {
   close(): Promise<void>;
 }
 
-export async function loadWhisper(file: string, parallel: number, threads: number): Promise<AsrModel> {
+/**
+ * Checks the file, reads it through (progress, and the page cache filled for whisper.cpp), then makes the first
+ * context. whisper.cpp reports no progress of its own.
+ */
+export async function loadWhisper(file: string, parallel: number, threads: number, ctx: LoadContext): Promise<AsrModel> {
   await checkWhisperFile(file);
+  await readThrough(file, (done, total) => ctx.progress(done, total), ctx.signal);
   const { initWhisper } = await import('@fugood/whisper.node');
   const contexts = new ElasticPool<WhisperContext>(() => initWhisper({ filePath: file, useGpu: false }), parallel);
   await contexts.start();

@@ -2,6 +2,7 @@
 // (quarantined), and what runs inside each attempt (the load, the first-sight check, warm-up), all as native work.
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import type { ModelTable } from './http.js';
+import { MemoryGate } from './admission.js';
 import { Loader } from './loader.js';
 import type { ModelMemory } from './model-memory.js';
 import type { ModelRecord } from './model-states.js';
@@ -36,10 +37,13 @@ export function createServerLoader<H>(ctx: LoadContext<H>): { loader: Loader<H>;
     concurrency: server.concurrency,
     retries: server.retries,
     retryDelayMs: server.retryDelayMs,
+    stallTimeoutMs: server.stallTimeoutMs,
+    gate: new MemoryGate({ limitBytes: server.memoryLimitBytes }),
     emit: ctx.emit,
-    load: (m, attempt) => {
+    estimate: engine.estimate && ((m) => engine.estimate!(m)),
+    load: (m, attempt, progress) => {
       m.identity = ctx.identityOf(m.name);
-      return native.run(m.name, 'load', () => engine.load(m, attempt), opts(m, attempt));
+      return native.run(m.name, 'load', () => engine.load(m, attempt, progress), opts(m, attempt));
     },
     verify: (m, handle) => {
       if (!needsCheck(m)) return undefined;

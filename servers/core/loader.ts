@@ -3,6 +3,9 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { messageOf } from '../../common/errors.js';
 import type { TimingEventInput } from '../../common/timing/events.js';
+import type { MemoryEstimate } from '../../common/memory/estimate.js';
+import type { MemoryGate, Ticket } from './admission.js';
+import { LoadProgress, type LoadContext } from './load-progress.js';
 import type { ModelRecord } from './model-states.js';
 
 export interface Clock {
@@ -24,8 +27,14 @@ export interface LoaderOptions<H> {
   /** Extra attempts after a failed one. */
   retries: number;
   retryDelayMs: number;
-  /** Loads one model; throws with a reason on failure. */
-  load(model: ModelRecord<H>, attempt: number): Promise<H>;
+  /** Loads one model, reporting bytes done through `ctx`; throws with a reason on failure. */
+  load(model: ModelRecord<H>, attempt: number, ctx: LoadContext): Promise<H>;
+  /** What the model will need in memory (reads its header): asked before each attempt when there is a gate. */
+  estimate?(model: ModelRecord<H>): Promise<MemoryEstimate>;
+  /** Memory admission: a load waits here until its estimate fits. */
+  gate?: MemoryGate;
+  /** An attempt whose progress does not advance for this long fails (and is retried). */
+  stallTimeoutMs?: number;
   /** First-sight check: one inference the first time a file is seen. */
   verify?: AfterLoad<H>;
   /** Opt-in warm-up: one small real inference after the load. */
@@ -60,7 +69,7 @@ export class Loader<H> {
         opts.settled?.(m);
         return;
       }
-      if (m.attempts > opts.retries) {
+      if (m.attempts > opts.retries || m.retryable === false) {
         m.moveTo('failed');
         opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
         opts.settled?.(m);
@@ -72,16 +81,23 @@ export class Loader<H> {
     }
   }
 
-  /** One attempt: load, then the first-sight check and warm-up when asked for. True when the model is usable. */
+  /**
+   * One attempt: wait for memory, load (watched for stalls), then the first-sight check and warm-up when asked for.
+   * True when the model is usable.
+   */
   private async attempt(m: ModelRecord<H>): Promise<boolean> {
     const { opts, clock } = this;
     m.moveTo('loading');
     m.attempts += 1;
     const attempt = m.attempts;
     opts.emit({ event: 'load_start', model: m.name, attempt, file: m.file });
-    const started = clock.now();
+    let started = clock.now();
+    let ticket: Ticket | undefined;
     try {
-      const handle = await opts.load(m, attempt);
+      ticket = await this.admit(m);
+      if (ticket) started = clock.now();
+      const progress = new LoadProgress(m.name, attempt, opts.emit, clock, opts.stallTimeoutMs, ticket);
+      const handle = await progress.run((ctx) => opts.load(m, attempt, ctx));
       m.loadMs = clock.now() - started;
       opts.emit({ event: 'load_end', model: m.name, attempt, ms: m.loadMs });
       await this.step(m, handle, opts.verify, 'verify_start', 'verify_end');
@@ -94,9 +110,28 @@ export class Loader<H> {
       return true;
     } catch (err) {
       m.error = messageOf(err);
+      if ((err as { retryable?: boolean }).retryable === false) m.retryable = false;
+      if (m.state === 'waiting') m.moveTo('loading');
       opts.emit({ event: 'load_failed', model: m.name, attempt, ms: clock.now() - started, error: m.error });
       return false;
+    } finally {
+      ticket?.end();
     }
+  }
+
+  /** With a memory gate: waits until the model's estimate fits (state `waiting` meanwhile); undefined without one. */
+  private async admit(m: ModelRecord<H>): Promise<Ticket | undefined> {
+    const { gate, estimate } = this.opts;
+    if (!gate || !estimate) return undefined;
+    const need = await estimate(m);
+    const ticket = await gate.admit(m.name, need, (free) => {
+      m.moveTo('waiting');
+      this.opts.emit({ event: 'memory_wait', model: m.name, attempt: m.attempts, needs: need.bytes, free });
+    });
+    const waited = m.state === 'waiting';
+    if (waited) m.moveTo('loading');
+    this.opts.emit({ event: 'admitted', model: m.name, attempt: m.attempts, needs: need.bytes, free: gate.free() });
+    return ticket;
   }
 
   /** Runs an after-load step with its start/end events; returns its duration, or undefined when it was skipped. */

@@ -4,7 +4,8 @@ import type { ModelState, ModelStatusBody, ServerStatus } from '../../common/pro
 
 const ALLOWED: Record<ModelState, readonly ModelState[]> = {
   queued: ['loading', 'quarantined'],
-  loading: ['ready', 'retrying', 'failed'],
+  loading: ['waiting', 'ready', 'retrying', 'failed'],
+  waiting: ['loading', 'retrying', 'failed'],
   retrying: ['loading'],
   ready: ['unhealthy'],
   unhealthy: ['ready'],
@@ -30,6 +31,8 @@ export class ModelRecord<H> {
   requests = 0;
   /** Requests cancelled with 504 past `requestTimeout`. */
   timeouts = 0;
+  /** False once a failure is one a retry cannot mend (the model can never fit in memory). */
+  retryable = true;
   /** Deep liveness checks failed, in all and in a row. */
   checkFailures = 0;
   checkFailuresInARow = 0;

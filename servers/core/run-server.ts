@@ -12,7 +12,9 @@ import type { BuiltinKind } from '../../common/protocol.js';
 import { readTimingEvents } from '../../common/timing/reader.js';
 import { timingLogFile } from '../../common/timing/writer.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import type { MemoryEstimate } from '../../common/memory/estimate.js';
 import { judgeCrash } from './crash-verdict.js';
+import type { LoadContext } from './load-progress.js';
 import { buildApp, type ModelTable } from './http.js';
 import { ServerLifecycle } from './lifecycle.js';
 import { ServerLiveness } from './liveness.js';
@@ -31,7 +33,9 @@ import { createEmitter } from './timing-emitter.js';
 export interface Engine<H> {
   /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it. */
   prepare?(): Promise<void>;
-  load(model: ModelRecord<H>, attempt: number): Promise<H>;
+  load(model: ModelRecord<H>, attempt: number, ctx: LoadContext): Promise<H>;
+  /** What the model will need in memory; it may check the file (its errors fail the attempt). */
+  estimate?(model: ModelRecord<H>): Promise<MemoryEstimate>;
   /** One small real inference: warm-up, and the first-sight check. */
   warmup(model: ModelRecord<H>, handle: H): Promise<void>;
   registerRoutes(app: FastifyInstance, host: ModelHost<H>): void;

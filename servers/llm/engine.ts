@@ -6,6 +6,7 @@ import { checkLlmHeader, GgufError, readGgufHeader } from '../../common/formats/
 import { Pool } from '../core/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
+import { estimateGguf } from '../../common/memory/gguf.js';
 import { Lanes } from './lanes.js';
 import { registerLlmRoutes } from './routes.js';
 
@@ -24,25 +25,43 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
     const { getLlama, LlamaLogLevel } = await runtime;
     return getLlama({ gpu: server.gpu, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: threads });
   });
+  /** File size of each checked model: the header is read once per attempt, by whichever step comes first. */
+  const checked = new Map<string, number>();
+  const check = async (m: ModelRecord<LlmHandle>) => {
+    try {
+      const bytes = checkLlmHeader(await readGgufHeader(m.file!)).fileSize;
+      checked.set(m.name, bytes);
+      return bytes;
+    } catch (err) {
+      if (err instanceof GgufError) throw new ModelLoadError(m.name, m.file, err.message);
+      throw err;
+    }
+  };
 
   return {
     prepare: () => lanes.firstReady(),
-    async load(m: ModelRecord<LlmHandle>) {
+    async estimate(m) {
+      const bytes = await check(m);
+      return estimateGguf(m.file!, bytes, await lanes.any(), server).catch(() => ({
+        bytes: bytes + (1 << 26),
+        parts: { weights: bytes, context: 1 << 26 },
+      }));
+    },
+    async load(m, _attempt, ctx) {
       const file = m.file!;
-      let bytes: number;
-      try {
-        bytes = checkLlmHeader(await readGgufHeader(file)).fileSize;
-      } catch (err) {
-        if (err instanceof GgufError) throw new ModelLoadError(m.name, file, err.message);
-        throw err;
-      }
+      const bytes = checked.get(m.name) ?? (await check(m));
+      checked.delete(m.name);
       return lanes
-        .use(bytes, async (llama) => {
-          const model = await llama.loadModel({ modelPath: file, useMmap: server.mmap });
+        .use(bytes, ctx, async (llama) => {
+          const model = await llama.loadModel({
+            modelPath: file,
+            useMmap: server.mmap,
+            loadSignal: ctx.signal,
+            onLoadProgress: (fraction) => ctx.progress(fraction * bytes, bytes),
+          });
           try {
-            const trainContext = model.trainContextSize;
             const context = await model.createContext({
-              contextSize: Math.min(server.contextSize, trainContext),
+              contextSize: Math.min(server.contextSize, model.trainContextSize),
               sequences: server.parallel,
               threads,
             });

@@ -52,18 +52,26 @@ export class Lanes {
       void this.start();
   }
 
-  /** Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. */
-  async use<R>(bytes: number, fn: (llama: Llama) => Promise<R>): Promise<R> {
+  /**
+   * Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. Waiting for
+   * an instance is queueing, not loading: it does not count towards the load's stall timeout.
+   */
+  async use<R>(bytes: number, ctx: { queue<T>(p: Promise<T>): Promise<T> }, fn: (llama: Llama) => Promise<R>): Promise<R> {
     await this.first;
     this.waitingBytes += bytes;
     this.grow();
-    const llama = await this.pool.acquire();
+    const llama = await ctx.queue(this.pool.acquire());
     this.waitingBytes -= bytes;
     try {
       return await fn(llama);
     } finally {
       this.pool.add(llama);
     }
+  }
+
+  /** An instance for work that needs one but loads nothing (estimates): the first. */
+  any(): Promise<Llama> {
+    return this.first;
   }
 
   /** Resolves once one instance is up: the runtime's fixed start-up cost is paid. */

@@ -25,6 +25,8 @@ export interface ModelView {
   loadMs?: number;
   readyAt?: number;
   error?: string;
+  /** The current attempt's progress, from `load_progress` (bytes per second in `rate`). */
+  progress?: { fraction: number; bytes: number; total: number; rate?: number };
 }
 
 export interface SummaryRow {
@@ -46,6 +48,16 @@ export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: 
     case 'load_start':
       m.state = 'loading';
       m.attempts = e.attempt ?? m.attempts + 1;
+      m.progress = undefined;
+      break;
+    case 'memory_wait':
+      m.state = 'waiting';
+      break;
+    case 'admitted':
+      m.state = 'loading';
+      break;
+    case 'load_progress':
+      m.progress = { fraction: e.fraction ?? 0, bytes: e.bytes ?? 0, total: e.total ?? 0, rate: e.rate };
       break;
     case 'load_end':
       m.loadMs = e.ms;

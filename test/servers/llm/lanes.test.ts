@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Llama } from 'node-llama-cpp';
 import { Lanes, LANE_WORTH_BYTES } from '../../../servers/llm/lanes.js';
 
+/** A load context that passes waits straight through. */
+const direct = { queue: <T>(wait: Promise<T>) => wait };
+
 /** A lane factory whose instances come up when the test says so. */
 function manualLanes(max: number) {
   const pending: ((l: Llama) => void)[] = [];
@@ -32,7 +35,7 @@ describe('lanes', () => {
     const running = new Set<number>();
     const gates = [hold(), hold(), hold(), hold()];
     const loads = gates.map((g) =>
-      lanes.use(LANE_WORTH_BYTES, async (l) => {
+      lanes.use(LANE_WORTH_BYTES, direct, async (l) => {
         running.add((l as unknown as { id: number }).id);
         await g.p;
       }),
@@ -49,7 +52,7 @@ describe('lanes', () => {
 
   it('keeps loads that would finish before a new instance is up on the instances already up', async () => {
     const { lanes, bringUp } = manualLanes(3);
-    const loads = [1, 2, 3].map(() => lanes.use(LANE_WORTH_BYTES / 4, async () => {}));
+    const loads = [1, 2, 3].map(() => lanes.use(LANE_WORTH_BYTES / 4, direct, async () => {}));
     await bringUp(0);
     await Promise.all(loads);
     expect(lanes.started).toBe(1);
@@ -57,6 +60,6 @@ describe('lanes', () => {
 
   it('fails every load with the runtime error when the first instance cannot start', async () => {
     const lanes = new Lanes(2, () => Promise.reject(new Error('no binary')));
-    await expect(lanes.use(1, async () => 1)).rejects.toThrow('no binary');
+    await expect(lanes.use(1, direct, async () => 1)).rejects.toThrow('no binary');
   });
 });

@@ -61,7 +61,16 @@ export function readMemory(): MemoryReading {
   return { availableBytes, cgroup: cgroupLimit() };
 }
 
-/** A size for people: `9.4 GiB`, `612 MiB`. */
-export function formatGiB(bytes: number): string {
-  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
+/** Default headroom kept free under any limit. */
+export const MEMORY_MARGIN = 64 * 2 ** 20;
+
+/**
+ * The most a process holding `rss` bytes may hold in all: the tightest of `memoryLimit`, the cgroup's limit (less what
+ * others in it use) and MemAvailable, less a margin.
+ */
+export function memoryCapacity(reading: MemoryReading, rss: number, limitBytes?: number, margin = MEMORY_MARGIN): number {
+  const limits = [rss + reading.availableBytes];
+  if (reading.cgroup) limits.push(rss + reading.cgroup.limitBytes - reading.cgroup.usageBytes);
+  if (limitBytes !== undefined) limits.push(limitBytes);
+  return Math.min(...limits) - margin;
 }
