@@ -1,75 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
-import { download } from '../../src/models/download.js';
 import { pullAll, pullModel } from '../../src/models/pull.js';
+import { serveBytes } from '../helpers/file-server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
 const payload = randomBytes(300_000);
 const sha = createHash('sha256').update(payload).digest('hex');
-let server: Server;
-let base: string;
-const requests: { url: string; range?: string }[] = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push({ url: req.url!, range: req.headers.range });
-    const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
-    if (req.url === '/no-range' || !range) {
-      res.writeHead(200, { 'content-length': payload.length });
-      return res.end(payload);
-    }
-    const from = Number(range[1]);
-    res.writeHead(206, {
-      'content-length': payload.length - from,
-      'content-range': `bytes ${from}-${payload.length - 1}/${payload.length}`,
-    });
-    res.end(payload.subarray(from));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-describe('download', () => {
-  it('downloads, verifies sha256 and renames into place', async () => {
-    const file = join(dir, 'a.bin');
-    const r = await download(new URL(`${base}/model`), file, { sha256: sha });
-    expect(r).toEqual({ bytes: payload.length, resumedFrom: 0 });
-    expect(readFileSync(file).equals(payload)).toBe(true);
-    expect(existsSync(`${file}.part`)).toBe(false);
-  });
-
-  it('resumes a partial download with a Range request', async () => {
-    const file = join(dir, 'b.bin');
-    writeFileSync(`${file}.part`, payload.subarray(0, 100_000));
-    const r = await download(new URL(`${base}/model`), file, { sha256: sha });
-    expect(r.resumedFrom).toBe(100_000);
-    expect(requests.at(-1)!.range).toBe('bytes=100000-');
-    expect(readFileSync(file).equals(payload)).toBe(true);
-  });
-
-  it('starts over when the server does not resume', async () => {
-    const file = join(dir, 'c.bin');
-    writeFileSync(`${file}.part`, Buffer.from('stale bytes'));
-    const r = await download(new URL(`${base}/no-range`), file, { sha256: sha });
-    expect(r.resumedFrom).toBe(0);
-    expect(readFileSync(file).equals(payload)).toBe(true);
-  });
-
-  it('discards a download whose sha256 does not match and leaves no file', async () => {
-    const file = join(dir, 'd.bin');
-    await expect(download(new URL(`${base}/model`), file, { sha256: '0'.repeat(64) })).rejects.toThrow(
-      /sha256 mismatch: expected 0{64}, got [0-9a-f]{64}/,
-    );
-    expect(existsSync(file)).toBe(false);
-    expect(existsSync(`${file}.part`)).toBe(false);
-  });
-});
+const server = serveBytes(payload);
 
 describe('pull', () => {
   const config = () =>
@@ -82,7 +23,7 @@ servers:
     models:
       - { name: one, path: m/one.gguf, source: "demo:llama?size=300KB" }
       - { name: two, path: m/two.gguf, source: "demo:llama?size=300KB" }
-      - { name: web, path: m/web.bin, source: "${base}/model", sha256: ${sha} }
+      - { name: web, path: m/web.bin, source: "${server.base}/model", sha256: ${sha} }
       - { name: gone, path: m/gone.gguf }
 `,
       join(dir, 'models.yaml'),
