@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import type { TimingEvent } from '../../common/timing/events.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -13,17 +14,27 @@ describe('modelctl logs', () => {
     const cfg = join(dir, 'logs.yaml');
     writeFileSync(
       cfg,
-      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models: [{ name: chat, path: c.gguf }]\n  asr:\n    kind: asr-ocr\n    port: 10\n    models: [{ name: ocr, type: ocr }]\n',
+      `servers:
+  llm:
+    kind: llm
+    port: 9
+    models: [{ name: chat, path: c.gguf }]
+  asr:
+    kind: asr-ocr
+    port: 10
+    models: [{ name: ocr, type: ocr }]
+`,
     );
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.modelctl/logs'), { recursive: true });
+    const line = (e: TimingEvent) => `${JSON.stringify(e)}\n`;
     writeFileSync(
       join(dir, '.modelctl/logs/llm.jsonl'),
-      `${JSON.stringify({ ts: '2026-01-01T00:00:01.000Z', server: 'llm', model: 'chat', event: 'ready', attempt: 1, ms: 212 })}\n`,
+      line({ ts: '2026-01-01T00:00:01.000Z', server: 'llm', model: 'chat', event: 'ready', attempt: 1, ms: 212 }),
     );
     writeFileSync(
       join(dir, '.modelctl/logs/asr.jsonl'),
-      `${JSON.stringify({ ts: '2026-01-01T00:00:00.500Z', server: 'asr', model: 'ocr', event: 'load_end', attempt: 2, ms: 480 })}\n`,
+      line({ ts: '2026-01-01T00:00:00.500Z', server: 'asr', model: 'ocr', event: 'load_end', attempt: 2, ms: 480 }),
     );
     const all = await modelctl('logs', '-c', cfg);
     expect(all.stdout.split('\n')).toEqual([

@@ -13,7 +13,14 @@ describe('modelctl pull', () => {
     const cfg = join(dir, 'm.yaml');
     writeFileSync(
       cfg,
-      'servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }\n      - { name: b, path: b.gguf }\n',
+      `servers:
+  llm:
+    kind: llm
+    port: 9
+    models:
+      - { name: a, path: a.gguf, source: "demo:llama?size=300KB" }
+      - { name: b, path: b.gguf }
+`,
     );
     const r = await modelctl('pull', '-c', cfg);
     expect(r.exitCode).toBe(1);

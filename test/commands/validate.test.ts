@@ -19,7 +19,15 @@ describe('modelctl validate', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
       bad,
-      'servers:\n  llm:\n    kind: llm\n    port: 8081\n    conurrency: 3\n    retryDelay: 5x\n    retries: -1\n    models: [{ name: a, path: a.gguf }]\n',
+      `servers:
+  llm:
+    kind: llm
+    port: 8081
+    conurrency: 3
+    retryDelay: 5x
+    retries: -1
+    models: [{ name: a, path: a.gguf }]
+`,
     );
     const r = await modelctl('validate', '-c', bad);
     expect(r.exitCode).toBe(2);

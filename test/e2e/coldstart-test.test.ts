@@ -19,8 +19,9 @@ async function processesOf(config: string): Promise<string> {
     .join('\n');
 }
 
-const twoModels =
-  '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }';
+const twoModels = `
+      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }
+      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }`;
 
 describe('modelctl coldstart-test', () => {
   it('passes on the demo stack, with a JSON report and a JUnit file CI can read', async () => {

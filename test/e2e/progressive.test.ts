@@ -42,7 +42,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('serving before everything is loaded', () => {
-  it('up --wait serving returns while a later-priority model still loads, and the ready model serves meanwhile', async () => {
+  it('up --wait serving returns while a later model still loads, and the ready model serves meanwhile', async () => {
     const port = await freePort();
     const config = join(dir, 'progressive.yaml');
     writeFileSync(
@@ -81,7 +81,15 @@ servers:
     const port = await freePort();
     const server = startServer(
       'llm',
-      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    retryDelay: 100ms\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: extra, path: corrupt.gguf, required: false }\n`,
+      `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    retryDelay: 100ms
+    models:
+      - { name: fast, path: fast.gguf }
+      - { name: extra, path: corrupt.gguf, required: false }
+`,
       dir,
       port,
     );
@@ -105,7 +113,15 @@ describe('warm-up once, and metrics', () => {
     const port = await freePort();
     const server = startServer(
       'llm',
-      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    warmup: true\n    models:\n      - { name: fast, path: fast.gguf }\n      - { name: other, path: other.gguf, warmup: false }\n`,
+      `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    warmup: true
+    models:
+      - { name: fast, path: fast.gguf }
+      - { name: other, path: other.gguf, warmup: false }
+`,
       dir,
       port,
     );

@@ -13,7 +13,8 @@ describe('modelctl up with the real servers', () => {
   it('pulls the demo models, brings both servers to ready with a summary, and Ctrl-C leaves no process', async () => {
     const config = await stack(
       'real',
-      '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }',
+      `      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }
+      - { name: code, path: models/code.gguf, source: "demo:llama?size=500KB" }`,
     );
     const run = modelctl(['up', '-c', config, '--json']);
     const r = await run.waitFor((e) => e.type === 'result', 60_000);
@@ -52,7 +53,7 @@ describe('modelctl up with the real servers', () => {
     expect(await allGone(spawnedPids(run.events), 3000)).toBe(true);
   });
 
-  it('leaves no server behind when modelctl is killed with SIGKILL: our servers exit when the IPC channel closes', async () => {
+  it('leaves no server behind after modelctl is SIGKILLed: our servers exit when the IPC channel closes', async () => {
     const config = await stack('killed', '      - { name: chat, path: models/chat.gguf }');
     const run = modelctl(['up', '-c', config, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 60_000);

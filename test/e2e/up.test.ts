@@ -58,7 +58,7 @@ describe('modelctl up with fake servers', () => {
     expect(await allGone(pids)).toBe(true);
   });
 
-  it('fails fast when a server exits before ready: exit 1, its exit code and last lines, the others stopped', async () => {
+  it('fails fast when a server exits before ready: exit 1, its exit code and last lines, others stopped', async () => {
     const run = modelctl([
       'up',
       '-c',

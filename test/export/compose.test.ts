@@ -13,7 +13,18 @@ describe('export compose', () => {
     expect(compose.services.llm.healthcheck.start_period).toBe('120s');
     expect(compose.services.llm.stop_grace_period).toBe('5s');
     const withDeps = parseConfig(
-      `budget: 90s\nservers:\n  a:\n    kind: llm\n    port: 1\n    models: [{ name: m, path: m.gguf }]\n  b:\n    kind: llm\n    port: 2\n    dependsOn: [a]\n    models: [{ name: m, path: m.gguf }]\n`,
+      `budget: 90s
+servers:
+  a:
+    kind: llm
+    port: 1
+    models: [{ name: m, path: m.gguf }]
+  b:
+    kind: llm
+    port: 2
+    dependsOn: [a]
+    models: [{ name: m, path: m.gguf }]
+`,
       join(ROOT, 'models.yaml'),
       {},
     );

@@ -48,7 +48,15 @@ describe('config', () => {
   });
 
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
-    const text = `servers:\n  x:\n    kind: asr-ocr\n    port: 9\n    models:\n      - { name: a }\n      - { name: b, type: asr }\n      - { name: c, type: ocr }\n`;
+    const text = `servers:
+  x:
+    kind: asr-ocr
+    port: 9
+    models:
+      - { name: a }
+      - { name: b, type: asr }
+      - { name: c, type: ocr }
+`;
     expect(problemsOf(text)).toEqual([
       'models.yaml:6: servers.x.models[0].type: is required for an asr-ocr model: asr or ocr',
       'models.yaml:6: servers.x.models[0].path: is required: the model file, relative to the config file',
@@ -103,7 +111,12 @@ describe('config', () => {
   });
 
   it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
-    const foreign = `servers:\n  ext:\n    command: [llama-server, --port, "9000"]\n    port: 9000\n    health: /health\n`;
+    const foreign = `servers:
+  ext:
+    command: [llama-server, --port, "9000"]
+    port: 9000
+    health: /health
+`;
     expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({
       name: 'ext',
       kind: 'command',
@@ -124,7 +137,15 @@ describe('config', () => {
   });
 
   it('rejects duplicate model names and a port used twice', () => {
-    const twice = `${good}      - name: chat\n        path: b.gguf\n  other:\n    kind: llm\n    port: 8081\n    models:\n      - name: x\n        path: x.gguf\n`;
+    const twice = `${good}      - name: chat
+        path: b.gguf
+  other:
+    kind: llm
+    port: 8081
+    models:
+      - name: x
+        path: x.gguf
+`;
     const problems = problemsOf(twice);
     expect(problems).toContainEqual(
       expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'),
