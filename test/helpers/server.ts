@@ -25,7 +25,10 @@ export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: st
   });
   afterAll(async () => {
     child.kill('SIGTERM');
+    // A server whose load is stuck in a system call (a gated model) cannot finish exiting: SIGKILL it, as up does.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
     await child;
+    clearTimeout(kill);
   });
   return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
 }

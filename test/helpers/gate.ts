@@ -1,0 +1,46 @@
+// A model file that arrives when the test says so: a FIFO at the model's path keeps a server's load waiting in open()
+// until `release`, so a test can look at a server while that model loads, for as long as it needs, without sleeping.
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, renameSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
+
+export interface ModelGate {
+  /**
+   * Puts `replacement` (a real model file, moved) at the path and lets any load still waiting on the FIFO go on; that
+   * attempt fails ("file is empty") and the loader's retry reads the real file. A load that had not reached open() yet
+   * reads the real file at once.
+   */
+  release(replacement?: string): void;
+}
+
+export function modelGate(path: string): ModelGate {
+  execFileSync('mkfifo', [path]);
+  const aside = `${path}.gate`;
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  /** Opens the FIFO for writing without blocking: it succeeds only while a reader waits, and lets that reader go. */
+  const letReaderGo = () => {
+    try {
+      closeSync(openSync(aside, constants.O_WRONLY | constants.O_NONBLOCK));
+      clearInterval(timer);
+      rmSync(aside, { force: true });
+    } catch {
+      // ENXIO: nobody is waiting on the FIFO (yet).
+    }
+  };
+  const release = (replacement?: string) => {
+    if (released) return;
+    released = true;
+    // Readers that arrive from now on find the real file; one already waiting holds the FIFO, now at `aside`.
+    renameSync(path, aside);
+    if (replacement) renameSync(replacement, path);
+    timer = setInterval(letReaderGo, 20);
+    letReaderGo();
+  };
+  afterAll(() => {
+    release();
+    clearInterval(timer);
+    rmSync(aside, { force: true });
+  });
+  return { release };
+}
