@@ -13,15 +13,21 @@ export interface ModelGate {
   release(replacement?: string): void;
 }
 
+// Registered here, at import: vitest ignores an afterAll called inside a hook or a test, where gates are made.
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(() => Promise.all(cleanups.map((c) => c())));
+
 export function modelGate(path: string): ModelGate {
   execFileSync('mkfifo', [path]);
   const aside = `${path}.gate`;
   let released = false;
+  let readerWent = false;
   let timer: NodeJS.Timeout | undefined;
   /** Opens the FIFO for writing without blocking: it succeeds only while a reader waits, and lets that reader go. */
   const letReaderGo = () => {
     try {
       closeSync(openSync(aside, constants.O_WRONLY | constants.O_NONBLOCK));
+      readerWent = true;
       clearInterval(timer);
       rmSync(aside, { force: true });
     } catch {
@@ -37,8 +43,10 @@ export function modelGate(path: string): ModelGate {
     timer = setInterval(letReaderGo, 20);
     letReaderGo();
   };
-  afterAll(() => {
+  cleanups.push(async () => {
+    // A server still waiting on the gate (a test that failed before releasing it) could not even exit: let it go.
     release();
+    for (let waited = 0; !readerWent && waited < 1000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     clearInterval(timer);
     rmSync(aside, { force: true });
   });

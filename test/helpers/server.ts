@@ -4,6 +4,20 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
 
+// Registered here, at import: vitest ignores an afterAll called inside a hook or a test, where servers are started.
+const children: ResultPromise[] = [];
+afterAll(async () => {
+  await Promise.all(
+    children.map(async (child) => {
+      child.kill('SIGTERM');
+      // A server whose load is stuck in a system call (a gated model) cannot finish exiting: SIGKILL it, as up does.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await child;
+      clearTimeout(kill);
+    }),
+  );
+});
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -23,13 +37,7 @@ export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: st
   child.all?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  afterAll(async () => {
-    child.kill('SIGTERM');
-    // A server whose load is stuck in a system call (a gated model) cannot finish exiting: SIGKILL it, as up does.
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await child;
-    clearTimeout(kill);
-  });
+  children.push(child);
   return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
 }
 
