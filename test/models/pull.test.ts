@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
@@ -40,15 +40,17 @@ servers:
   });
 
   it('leaves a file that is present (and matches its checksum) untouched', async () => {
-    const c = config();
-    const before = statSync(join(dir, 'm/one.gguf')).mtimeMs;
-    const again = await pullModel('llm', c.servers[0]!.models[0]!);
-    expect(again.action).toBe('present');
-    expect(statSync(join(dir, 'm/one.gguf')).mtimeMs).toBe(before);
-    expect((await pullModel('llm', c.servers[0]!.models[2]!)).action).toBe('present');
+    const [one, , web] = config().servers[0]!.models;
+    for (const model of [one!, web!]) {
+      await pullModel('llm', model);
+      const before = statSync(model.file!).mtimeMs;
+      expect((await pullModel('llm', model)).action).toBe('present');
+      expect(statSync(model.file!).mtimeMs).toBe(before);
+    }
   });
 
   it('downloads again when the file on disk does not match its checksum', async () => {
+    mkdirSync(join(dir, 'm'), { recursive: true });
     writeFileSync(join(dir, 'm/web.bin'), 'corrupted');
     const r = await pullModel('llm', config().servers[0]!.models[2]!);
     expect(r.action).toBe('downloaded');
