@@ -1,7 +1,7 @@
 // A model file that arrives when the test says so: a FIFO at the model's path keeps a server's load waiting in open()
 // until `release`, so a test can look at a server while that model loads, for as long as it needs, without sleeping.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
 
 export interface ModelGate {
@@ -38,6 +38,7 @@ export function modelGate(path: string): ModelGate {
     if (released) return;
     released = true;
     // Readers that arrive from now on find the real file; one already waiting holds the FIFO, now at `aside`.
+    if (!existsSync(path)) return; // its folder is gone already (cleanup after the test file)
     renameSync(path, aside);
     if (replacement) renameSync(replacement, path);
     timer = setInterval(letReaderGo, 20);
