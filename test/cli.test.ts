@@ -6,7 +6,14 @@ const modelctl = (...args: string[]) =>
 
 describe('modelctl CLI', () => {
   it('exits 2 on an unknown command or option, with help', async () => {
-    expect((await modelctl('frobnicate')).exitCode).toBe(2);
-    expect((await modelctl('validate', '--nope')).exitCode).toBe(2);
+    const command = await modelctl('frobnicate');
+    expect(command.exitCode).toBe(2);
+    expect(command.stderr).toContain("error: unknown command 'frobnicate'");
+    expect(command.stderr).toContain('Usage: modelctl [options] [command]');
+    expect(command.stderr).toContain('coldstart-test [options]');
+    const option = await modelctl('validate', '--nope');
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toContain("error: unknown option '--nope'");
+    expect(option.stderr).toContain('Usage: modelctl validate [options]');
   });
 });

@@ -73,4 +73,18 @@ describe('cold-start report', () => {
     ]);
     expect(compareWithBaseline(buildReport([run(1000, 110)], 5000), before, 0.2)).toEqual([]);
   });
+
+  it('flags a model only when it is slower by more than the threshold and by more than 25 ms', () => {
+    const flagged = (baselineMs: number, loadMs: number) =>
+      compareWithBaseline(buildReport([run(5000, loadMs)], 9000), buildReport([run(5000, baselineMs)], 9000), 0.2)
+        .length === 1;
+    expect([flagged(1000, 1200), flagged(1000, 1201)]).toEqual([false, true]);
+    expect([flagged(100, 125), flagged(100, 126)]).toEqual([false, true]);
+  });
+
+  it('ignores models the baseline does not have', () => {
+    const before = buildReport([run(1000, 100)], 5000);
+    before.servers[0]!.models = [];
+    expect(compareWithBaseline(buildReport([run(1000, 900)], 5000), before, 0.2)).toEqual([]);
+  });
 });
