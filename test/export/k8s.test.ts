@@ -6,9 +6,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { exported, matchGolden } from '../helpers/golden.js';
 
 describe('export k8s', () => {
-  it('matches its golden files and is deterministic', () => {
+  it('matches its golden files, whatever the date (deterministic output)', () => {
     matchGolden('k8s');
-    expect(exported('k8s')).toEqual(exported('k8s'));
   });
 
   it('validates against the Kubernetes schemas, with probes covering the budget', () => {
