@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../common/config/load.js';
 import { ConfigError } from '../../../common/errors.js';
@@ -25,7 +26,46 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('config', () => {
-  it('parses the shipped models.yaml with its defaults filled in', () => {
+  it('fills in every default a minimal config leaves out', () => {
+    const minimal = `servers:
+  llm: { kind: llm, port: 1, models: [{ name: chat, path: chat.gguf }] }
+  asr-ocr: { kind: asr-ocr, port: 2, models: [{ name: ocr, type: ocr }] }
+  ext: { command: [llama-server], port: 3 }
+`;
+    const config = parseConfig(minimal, '/srv/models.yaml', {});
+    expect(config).toMatchObject({
+      budgetMs: 120_000,
+      graceMs: 5000,
+      deploy: { image: 'modelctl:latest', modelsVolume: 'modelctl-models', cpu: '1', memory: '2Gi' },
+    });
+    const [llm, asrOcr, ext] = config.servers;
+    expect(llm).toEqual({
+      name: 'llm',
+      kind: 'llm',
+      host: '127.0.0.1',
+      port: 1,
+      env: {},
+      dependsOn: [],
+      restart: { policy: 'on-failure', max: 3, backoffMs: 1000 },
+      concurrency: 3,
+      retries: 1,
+      retryDelayMs: 500,
+      order: 'priority',
+      warmup: false,
+      mmap: false,
+      gpu: false,
+      threads: Math.max(1, availableParallelism() - 1),
+      contextSize: 1024,
+      parallel: 2,
+      bodyLimit: 1_000_000,
+      models: [{ name: 'chat', path: 'chat.gguf', file: '/srv/chat.gguf', required: true }],
+    });
+    expect(asrOcr).toMatchObject({ concurrency: 2, bodyLimit: 25_000_000, retries: 1, retryDelayMs: 500 });
+    expect(asrOcr!.models).toEqual([{ name: 'ocr', type: 'ocr', required: true }]);
+    expect(ext).toMatchObject({ kind: 'command', health: '/health', host: '127.0.0.1', models: [] });
+  });
+
+  it('parses the shipped models.yaml: its two servers, their settings and models', () => {
     const config = loadConfig('models.yaml');
     const llm = config.servers.find((s) => s.name === 'llm')!;
     expect(config.budgetMs).toBe(120_000);
