@@ -25,10 +25,17 @@ export interface RunningServer {
   output: () => string;
 }
 
-export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: string, port: number): RunningServer {
+export function startServer(
+  kind: 'llm' | 'asr-ocr',
+  configText: string,
+  dir: string,
+  port: number,
+  env: Record<string, string> = {},
+): RunningServer {
   const config = join(dir, `${kind}-${port}.yaml`);
   writeFileSync(config, configText);
   const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], {
+    env,
     all: true,
     reject: false,
     buffer: true,
