@@ -4,6 +4,14 @@ import { describe, expect, it } from 'vitest';
 const modelctl = (...args: string[]) =>
   execa('node', ['bin/modelctl.js', ...args], { reject: false, env: { NO_COLOR: '1' } });
 
+/** Only what the test says (plus PATH): a NO_COLOR in the environment running the tests must not leak in. */
+const only = (env: Record<string, string>) => ({ env: { PATH: process.env.PATH!, ...env }, extendEnv: false });
+/** Runs the CLI on a real terminal (util-linux `script` gives it a pty) and returns what it wrote there. */
+const onTerminal = async (env: Record<string, string>, ...args: string[]) =>
+  (await execa('script', ['-qec', `node bin/modelctl.js ${args.join(' ')}`, '/dev/null'], only(env))).stdout;
+const hasScript = (await execa('script', ['--version'], { reject: false })).exitCode === 0;
+const GREEN = '\x1b[32m';
+
 describe('modelctl CLI', () => {
   it('exits 2 on an unknown command or option, with help', async () => {
     const command = await modelctl('frobnicate');
@@ -15,5 +23,12 @@ describe('modelctl CLI', () => {
     expect(option.exitCode).toBe(2);
     expect(option.stderr).toContain("error: unknown option '--nope'");
     expect(option.stderr).toContain('Usage: modelctl validate [options]');
+  });
+
+  it.skipIf(!hasScript)('colours its output on a terminal, never with NO_COLOR, never into a pipe', async () => {
+    expect(await onTerminal({ TERM: 'xterm' }, 'validate')).toContain(`${GREEN}✔`);
+    expect(await onTerminal({ TERM: 'xterm', NO_COLOR: '1' }, 'validate')).not.toContain('\x1b[');
+    const piped = await execa('node', ['bin/modelctl.js', 'validate'], only({ TERM: 'xterm' }));
+    expect(piped.stdout).not.toContain('\x1b[');
   });
 });
