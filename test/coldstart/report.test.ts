@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/coldstart/measure.js';
 import { buildReport, compareWithBaseline, stats } from '../../src/coldstart/report.js';
-
-const run = (llmReady: number, chatLoad: number, ocrReady = 500): RunResult => ({
-  ok: true,
-  coldStartMs: Math.max(llmReady, ocrReady),
-  servers: [
-    {
-      name: 'llm',
-      readyMs: llmReady,
-      state: 'ready',
-      models: [{ name: 'chat', loadMs: chatLoad, attempts: 1, state: 'ready', readyMs: llmReady }],
-    },
-    {
-      name: 'ocr',
-      readyMs: ocrReady,
-      state: 'ready',
-      models: [{ name: 'eng', loadMs: 400, attempts: 1, state: 'ready', readyMs: ocrReady }],
-    },
-  ],
-});
+import { run } from '../helpers/runs.js';
 
 describe('cold-start report', () => {
   it('takes min, median and max', () => {
