@@ -50,10 +50,15 @@ const [IMPOSSIBLY_FAST, IMPOSSIBLY_SLOW] = [1, 1e9];
 const hasFincore = (await execa('fincore', ['--version'], { reject: false })).exitCode === 0;
 
 describe('modelctl coldstart-test', () => {
-  it('passes on the demo stack, with a JSON report and a JUnit file CI can read', async () => {
+  it('passes on the demo stack, flags models slower than the last --report, writes JSON and JUnit', async () => {
     const config = await stack('pass', twoModels);
     const junit = join(dir, 'report.xml');
     const reportFile = join(dir, 'report.json');
+    // An earlier report at --report is the baseline: in it ocr loaded impossibly fast, the others impossibly slowly.
+    baselineReport(reportFile, {
+      llm: { chat: IMPOSSIBLY_SLOW, code: IMPOSSIBLY_SLOW },
+      'asr-ocr': { speech: IMPOSSIBLY_SLOW, ocr: IMPOSSIBLY_FAST },
+    });
     const r = await modelctl([
       'coldstart-test',
       '-c',
@@ -68,7 +73,10 @@ describe('modelctl coldstart-test', () => {
     ]).child;
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(String(r.stdout));
-    expect(report).toMatchObject({ passed: true, budgetMs: 120_000, runs: 2, statistic: 'median', regressions: [] });
+    expect(report).toMatchObject({ passed: true, budgetMs: 120_000, runs: 2, statistic: 'median' });
+    expect(report.regressions).toEqual([
+      { server: 'asr-ocr', model: 'ocr', baselineMs: 1, loadMs: expect.any(Number), ratio: expect.any(Number) },
+    ]);
     expect(report.coldStartMs).toBeGreaterThan(0);
     expect(
       report.servers.map((s: { name: string; models: { name: string; state: string; attempts: number }[] }) => [
@@ -114,38 +122,18 @@ describe('modelctl coldstart-test', () => {
     expect(await processesOf(config)).toBe('');
   });
 
-  it('compares with the report already at --report: slower models are flagged, and the test still passes', async () => {
-    const config = await stack('baseline-auto', twoModels);
-    const reportFile = join(dir, 'auto.json');
-    const fastOcr = { 'asr-ocr': { speech: IMPOSSIBLY_SLOW, ocr: IMPOSSIBLY_FAST } };
-    baselineReport(reportFile, { llm: { chat: IMPOSSIBLY_SLOW, code: IMPOSSIBLY_SLOW }, ...fastOcr });
-    const r = await modelctl(['coldstart-test', '-c', config, '--report', reportFile]).child;
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/slower than baseline: asr-ocr\/ocr 1 ms → \d+/);
-    expect(r.stdout).not.toMatch(/slower than baseline: (llm|asr-ocr\/speech)/);
-    expect(r.stdout).toMatch(/PASS: cold start .* within the budget of 120 s/);
-    const written = JSON.parse(readFileSync(reportFile, 'utf8')) as ColdStartReport;
-    expect(written).toMatchObject({ passed: true, regressions: [{ server: 'asr-ocr', model: 'ocr', baselineMs: 1 }] });
-  });
-
-  it('compares with --baseline instead when it is given', async () => {
+  it('compares with --baseline instead when it is given, and says which models got slower', async () => {
     const config = await stack('baseline-flag', twoModels);
     const [reportFile, baselineFile] = [join(dir, 'not-this.json'), join(dir, 'this.json')];
     baselineReport(reportFile, { llm: { chat: IMPOSSIBLY_FAST, code: IMPOSSIBLY_FAST } });
     baselineReport(baselineFile, { 'asr-ocr': { speech: IMPOSSIBLY_FAST, ocr: IMPOSSIBLY_SLOW } });
-    const r = await modelctl([
-      'coldstart-test',
-      '-c',
-      config,
-      '--json',
-      '--report',
-      reportFile,
-      '--baseline',
-      baselineFile,
-    ]).child;
+    const r = await modelctl(['coldstart-test', '-c', config, '--report', reportFile, '--baseline', baselineFile])
+      .child;
     expect(r.exitCode).toBe(0);
-    const report = JSON.parse(String(r.stdout)) as ColdStartReport;
-    expect(report.regressions.map((g) => [g.server, g.model, g.baselineMs])).toEqual([['asr-ocr', 'speech', 1]]);
+    expect(r.stdout).toMatch(/slower than baseline: asr-ocr\/speech 1 ms → \d+/);
+    expect(String(r.stdout).match(/slower than baseline/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/PASS: cold start .* within the budget of 120 s/);
+    expect((JSON.parse(readFileSync(reportFile, 'utf8')) as ColdStartReport).regressions).toHaveLength(1);
   });
 
   it('fails with exit 1 when the budget runs out, naming the server and the model still loading', async () => {
@@ -167,13 +155,13 @@ ${CHAT}
 `,
     );
     const junit = join(own, 'budget.xml');
-    const r = await modelctl(['coldstart-test', '-c', config, '--budget', '3s', '--junit', junit]).child;
+    const r = await modelctl(['coldstart-test', '-c', config, '--budget', '2s', '--junit', junit]).child;
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(
-      /FAIL: cold-start budget of 3000 ms exceeded; still loading: llm\/late \(loading, attempt 1\)/,
-    );
+    const [, still] = /FAIL: cold-start budget of 2000 ms exceeded; still loading: (.*)/.exec(String(r.stdout))!;
+    // A server too busy to have said anything yet is named alone; once it reports models, late is among them.
+    if (still !== 'llm (no model reported yet)') expect(still).toContain('llm/late (loading, attempt 1)');
     expect(XMLValidator.validate(readFileSync(junit, 'utf8'))).toBe(true);
-    expect(readFileSync(junit, 'utf8')).toContain('<failure message="cold-start budget of 3000 ms exceeded');
+    expect(readFileSync(junit, 'utf8')).toContain('<failure message="cold-start budget of 2000 ms exceeded');
     expect(await processesOf(config)).toBe('');
   });
 

@@ -215,7 +215,7 @@ describe('modelctl up -d, status, down', () => {
     const up = await modelctl(['up', '-d', '-c', config, '--no-pull']).child;
     const upReturned = Date.now();
     expect(up.exitCode).toBe(0);
-    expect(up.stdout).toMatch(/cold start \d+ ms/);
+    expect(up.stdout).toMatch(/cold start [\d.]+ m?s \(budget 120 s\)/);
     const status = async () => {
       const asked = Date.now();
       const s = JSON.parse(String((await modelctl(['status', '-c', config, '--json']).child).stdout)) as StatusJson;
