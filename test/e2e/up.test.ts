@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { allGone, FAKE_SERVER, modelctl, spawnedPids, type UpRun } from '../helpers/modelctl.js';
 
@@ -209,11 +209,17 @@ describe('modelctl up with a bad config or bad flags', () => {
 
 describe('modelctl up -d, status, down', () => {
   it('returns once ready, leaves the stack running, and down stops every process', async () => {
+    const own = tempDir();
+    const stateFile = join(own, '.modelctl/state.json');
     const crash = signalFile('detach-crash');
-    const config = await fakeStack('detach', { a: ['--crash-when', crash] });
+    const config = await fakeStack('detach', { a: ['--crash-when', crash] }, '', own);
     const upStarted = Date.now();
     const up = await modelctl(['up', '-d', '-c', config, '--no-pull']).child;
     const upReturned = Date.now();
+    // A detached stack outlives the test unless stopped: stop it whatever happens below.
+    onTestFinished(async () => {
+      if (existsSync(stateFile)) await modelctl(['down', '-c', config]).child;
+    });
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toMatch(/cold start [\d.]+ m?s \(budget 120 s\)/);
     const status = async () => {
@@ -228,7 +234,7 @@ describe('modelctl up -d, status, down', () => {
     expect(first.s.uptimeMs).toBeLessThanOrEqual(first.answered - upStarted);
 
     send(crash);
-    await waitForState(join(dir, '.modelctl/state.json'), (a) => a.restarts === 1 && a.state === 'ready');
+    await waitForState(stateFile, (a) => a.restarts === 1 && a.state === 'ready');
     const second = await status();
     expect(second.s).toMatchObject({ running: true, servers: [{ name: 'a', state: 'ready', restarts: 1 }] });
     expect(second.s.uptimeMs).toBeGreaterThanOrEqual(second.asked - upReturned);
@@ -236,7 +242,7 @@ describe('modelctl up -d, status, down', () => {
     const down = await modelctl(['down', '-c', config]).child;
     expect(down.exitCode).toBe(0);
     expect(await allGone([second.s.supervisorPid, ...second.s.servers[0]!.pids])).toBe(true);
-    expect(existsSync(join(dir, '.modelctl/state.json'))).toBe(false);
+    expect(existsSync(stateFile)).toBe(false);
     expect((await modelctl(['status', '-c', config]).child).exitCode).toBe(1);
   });
 });
