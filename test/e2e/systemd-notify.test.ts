@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { modelGate } from '../helpers/gate.js';
 import { health, startServer, until } from '../helpers/server.js';
@@ -23,6 +23,9 @@ describe('systemd readiness', () => {
     const dir = tempDir();
     const socket = join(dir, 'notify.sock');
     const listener = execa('python3', ['-c', listenerScript(socket)], { reject: false });
+    onTestFinished(() => {
+      listener.kill();
+    });
     let heard = '';
     await new Promise<void>((resolve) =>
       listener.stdout!.on('data', (d: Buffer) => {
