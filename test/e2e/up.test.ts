@@ -108,7 +108,8 @@ describe('modelctl up with fake servers', () => {
     ]);
     const r = await result(run);
     expect(r).toMatchObject({ ok: false, exitCode: 3 });
-    expect(r.error).toMatch(/cold-start budget of 1000 ms exceeded; still loading: stuck/);
+    // `quick` is named too when a busy machine did not get it ready within the second; `stuck` always is.
+    expect(r.error).toMatch(/^cold-start budget of 1000 ms exceeded; still loading: (quick .*, )?stuck /);
     expect((await run.child).exitCode).toBe(3);
     expect(await allGone(pidsOf(run))).toBe(true);
   });
