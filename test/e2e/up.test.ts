@@ -84,7 +84,7 @@ describe('modelctl up with fake servers', () => {
     const run = modelctl([
       'up',
       '-c',
-      await fakeStack('early', { good: ['--ready-after', '5000'], bad: ['--exit-early', '3'] }),
+      await fakeStack('early', { good: ['--never-ready'], bad: ['--exit-early', '3'] }),
       '--json',
       '--no-pull',
     ]);
