@@ -17,14 +17,7 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
  * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
  */
 export type ModelState =
-  | 'queued'
-  | 'loading'
-  | 'waiting'
-  | 'retrying'
-  | 'ready'
-  | 'unhealthy'
-  | 'failed'
-  | 'quarantined';
+  'queued' | 'loading' | 'waiting' | 'retrying' | 'ready' | 'unhealthy' | 'failed' | 'quarantined';
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or

@@ -23,7 +23,7 @@ const readNumber = (file: string): number | undefined => {
 };
 
 function cgroupLimit(): MemoryReading['cgroup'] {
-  let lines: string[] = [];
+  let lines: string[];
   try {
     lines = readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n');
   } catch {
@@ -45,7 +45,8 @@ function cgroupLimit(): MemoryReading['cgroup'] {
   for (const [limitFile, usageFile] of candidates) {
     const limitBytes = readNumber(limitFile);
     const usageBytes = readNumber(usageFile);
-    if (limitBytes !== undefined && usageBytes !== undefined && limitBytes < UNLIMITED) return { limitBytes, usageBytes };
+    if (limitBytes !== undefined && usageBytes !== undefined && limitBytes < UNLIMITED)
+      return { limitBytes, usageBytes };
   }
   return undefined;
 }
@@ -68,7 +69,12 @@ export const MEMORY_MARGIN = 64 * 2 ** 20;
  * The most a process holding `rss` bytes may hold in all: the tightest of `memoryLimit`, the cgroup's limit (less what
  * others in it use) and MemAvailable, less a margin.
  */
-export function memoryCapacity(reading: MemoryReading, rss: number, limitBytes?: number, margin = MEMORY_MARGIN): number {
+export function memoryCapacity(
+  reading: MemoryReading,
+  rss: number,
+  limitBytes?: number,
+  margin = MEMORY_MARGIN,
+): number {
   const limits = [rss + reading.availableBytes];
   if (reading.cgroup) limits.push(rss + reading.cgroup.limitBytes - reading.cgroup.usageBytes);
   if (limitBytes !== undefined) limits.push(limitBytes);

@@ -12,8 +12,7 @@ const WHISPER_COMPUTE_PER_CELL = 48;
 
 export function estimateWhisper(h: WhisperHparams, fileBytes: number): MemoryEstimate {
   const f16 = 2;
-  const kv =
-    2 * f16 * h.n_text_layer * h.n_text_state * (h.n_text_ctx + h.n_audio_ctx);
+  const kv = 2 * f16 * h.n_text_layer * h.n_text_state * (h.n_text_ctx + h.n_audio_ctx);
   const compute = WHISPER_COMPUTE_FIXED + WHISPER_COMPUTE_PER_CELL * h.n_audio_ctx * h.n_audio_state;
   return { bytes: fileBytes + kv + compute, parts: { weights: fileBytes, kv, compute } };
 }

@@ -55,6 +55,7 @@ export interface TimingEvent {
 
 export type TimingEventInput = Omit<TimingEvent, 'ts' | 'server'>;
 
+const percent = (fraction: number | undefined) => `${Math.floor((fraction ?? 0) * 100)}%`;
 const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${Math.round(bytes / 2 ** 20)} MiB`);
 
 /** The plain-words line for people: `chat ready in 212 ms (attempt 1)`. */
@@ -69,7 +70,7 @@ export function describeEvent(e: TimingEvent): string {
     case 'load_start':
       return `${e.model} loading${attempt}`;
     case 'load_progress':
-      return `${e.model} ${Math.floor((e.fraction ?? 0) * 100)}% (${mib(e.bytes)} of ${mib(e.total)}, ${mib(e.rate)}/s)`;
+      return `${e.model} ${percent(e.fraction)} (${mib(e.bytes)} of ${mib(e.total)}, ${mib(e.rate)}/s)`;
     case 'load_end':
       return `${e.model} loaded in ${ms}${attempt}`;
     case 'warmup_start':

@@ -22,7 +22,12 @@ export interface AsrModel {
  * Checks the file, reads it through (progress, and the page cache filled for whisper.cpp), then makes the first
  * context. whisper.cpp reports no progress of its own.
  */
-export async function loadWhisper(file: string, parallel: number, threads: number, ctx: LoadContext): Promise<AsrModel> {
+export async function loadWhisper(
+  file: string,
+  parallel: number,
+  threads: number,
+  ctx: LoadContext,
+): Promise<AsrModel> {
   await checkWhisperFile(file);
   await readThrough(file, (done, total) => ctx.progress(done, total), ctx.signal);
   const { initWhisper } = await import('@fugood/whisper.node');

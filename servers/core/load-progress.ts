@@ -93,6 +93,14 @@ export class LoadProgress {
     const rate = seconds > 0 ? Math.round((this.done - this.rateFrom.done) / seconds) : undefined;
     if (seconds >= 1) this.rateFrom = { at: now, done: this.done };
     this.lastEvent = now;
-    this.emit({ event: 'load_progress', model: this.model, attempt: this.attempt, bytes: this.done, total, fraction, rate });
+    this.emit({
+      event: 'load_progress',
+      model: this.model,
+      attempt: this.attempt,
+      bytes: this.done,
+      total,
+      fraction,
+      rate,
+    });
   }
 }

@@ -56,7 +56,11 @@ export class Lanes {
    * Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. Waiting for
    * an instance is queueing, not loading: it does not count towards the load's stall timeout.
    */
-  async use<R>(bytes: number, ctx: { queue<T>(p: Promise<T>): Promise<T> }, fn: (llama: Llama) => Promise<R>): Promise<R> {
+  async use<R>(
+    bytes: number,
+    ctx: { queue<T>(p: Promise<T>): Promise<T> },
+    fn: (llama: Llama) => Promise<R>,
+  ): Promise<R> {
     await this.first;
     this.waitingBytes += bytes;
     this.grow();

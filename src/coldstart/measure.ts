@@ -2,6 +2,7 @@
 // left.
 import type { Config } from '../../common/config/types.js';
 import { ModelctlError, messageOf } from '../../common/errors.js';
+import { descendantsOf } from './descendants.js';
 import { evictFromCache } from '../models/page-cache.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { waitUntilGone } from '../../common/processes.js';
@@ -59,6 +60,8 @@ export async function measureColdStart(
     })),
   }));
   for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
+  // What the servers started themselves must be gone after the stop too, or the next run is not a cold start.
+  for (const pid of descendantsOf([...pids])) pids.add(pid);
   await sup.shutdown();
   const left = await waitUntilGone([...pids], config.graceMs + 1000);
   if (left.length > 0) reason = `${reason ? `${reason}; ` : ''}processes left running after stop: ${left.join(', ')}`;

@@ -1,27 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/coldstart/measure.js';
 import { buildReport, compareWithBaseline, stats } from '../../src/coldstart/report.js';
-import { junitXml } from '../../src/report/junit.js';
-
-const run = (llmReady: number, chatLoad: number, ocrReady = 500): RunResult => ({
-  ok: true,
-  coldStartMs: Math.max(llmReady, ocrReady),
-  servers: [
-    {
-      name: 'llm',
-      readyMs: llmReady,
-      state: 'ready',
-      models: [{ name: 'chat', loadMs: chatLoad, attempts: 1, state: 'ready', readyMs: llmReady }],
-    },
-    {
-      name: 'ocr',
-      readyMs: ocrReady,
-      state: 'ready',
-      models: [{ name: 'eng', loadMs: 400, attempts: 1, state: 'ready', readyMs: ocrReady }],
-    },
-  ],
-});
+import { run } from '../helpers/runs.js';
 
 describe('cold-start report', () => {
   it('takes min, median and max', () => {
@@ -75,21 +55,18 @@ describe('cold-start report', () => {
     ]);
     expect(compareWithBaseline(buildReport([run(1000, 110)], 5000), before, 0.2)).toEqual([]);
   });
-});
 
-describe('JUnit output', () => {
-  it('is valid XML with one testcase per server and per model, failures carrying the reason', () => {
-    const bad: RunResult = {
-      ok: false,
-      reason: 'server llm: "chat" <broken> & gone',
-      servers: [{ name: 'llm', state: 'failed', models: [{ name: 'chat', attempts: 2, state: 'failed' }] }],
-    };
-    const xml = junitXml(buildReport([bad], 2000));
-    expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
-    const cases = doc.testsuites.testsuite.testcase as { '@_name': string; failure?: { '@_message': string } }[];
-    expect(cases.map((c) => c['@_name'])).toEqual(['server llm ready within 2000 ms', 'model chat loaded']);
-    expect(cases[1]!.failure!['@_message']).toContain('"chat" <broken> & gone');
-    expect(doc.testsuites['@_failures']).toBe('2');
+  it('flags a model only when it is slower by more than the threshold and by more than 25 ms', () => {
+    const flagged = (baselineMs: number, loadMs: number) =>
+      compareWithBaseline(buildReport([run(5000, loadMs)], 9000), buildReport([run(5000, baselineMs)], 9000), 0.2)
+        .length === 1;
+    expect([flagged(1000, 1200), flagged(1000, 1201)]).toEqual([false, true]);
+    expect([flagged(100, 125), flagged(100, 126)]).toEqual([false, true]);
+  });
+
+  it('ignores models the baseline does not have', () => {
+    const before = buildReport([run(1000, 100)], 5000);
+    before.servers[0]!.models = [];
+    expect(compareWithBaseline(buildReport([run(1000, 900)], 5000), before, 0.2)).toEqual([]);
   });
 });

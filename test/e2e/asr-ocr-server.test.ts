@@ -155,7 +155,12 @@ servers:
         400,
         /empty|required/,
       ],
-      ['wrong content type', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }, 415, /./],
+      [
+        'wrong content type',
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' },
+        415,
+        /^content type text\/plain is not accepted here; send multipart\/form-data with a "file" field$/,
+      ],
       [
         'not an image',
         {

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { llamaMetadata, llamaTensors, shapeForSize, writeDemoLlama } from '../../src/models/demo-llama.js';
 import { writeGguf } from '../../common/formats/gguf/write.js';
+import { modelGate } from '../helpers/gate.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { health, startServer, until, type RunningServer } from '../helpers/server.js';
 
@@ -22,6 +23,7 @@ ${models.map((m) => `      - { name: ${m}, path: ${m}.gguf }`).join('\n')}
 beforeAll(async () => {
   for (const name of ['chat', 'code', 'summarize'])
     await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 1_000_000, seed: name });
+  await writeDemoLlama(join(dir, 'late.real.gguf'), { name: 'late', bytes: 300_000, seed: 'late' });
   writeFileSync(join(dir, 'empty.gguf'), '');
   writeFileSync(join(dir, 'magic.gguf'), 'GGML this is not a gguf file');
   copyFileSync(join(dir, 'chat.gguf'), join(dir, 'truncated.gguf'));
@@ -32,21 +34,48 @@ beforeAll(async () => {
   await writeGguf(join(dir, 'aborts.gguf'), meta, llamaTensors(shape, 'a'));
 });
 
+interface ModelList {
+  object: string;
+  data: { id: string; object: string; state: string }[];
+}
+
+/** What the server answered while its model `late` was held loading (its file was a gate the test had not opened). */
+interface WhileLoading {
+  health: Awaited<ReturnType<typeof health>>;
+  livez: { status: number; body: unknown };
+  models: ModelList;
+  lateReady: number;
+  request: Response;
+}
+
+const stateOf = (h: Awaited<ReturnType<typeof health>>, model: string) =>
+  h.body.models.find((m) => m.name === model)?.state;
+
 describe('LLM server with good models', () => {
   let server: RunningServer;
   let first: Awaited<ReturnType<typeof health>>;
-  let whileLoading: Response;
+  let whileLoading: WhileLoading;
   let client: OpenAI;
 
   beforeAll(async () => {
+    const gate = modelGate(join(dir, 'late.gguf'));
     const port = await freePort();
-    server = startServer('llm', config(port, ['chat', 'code', 'summarize']), dir, port);
+    server = startServer('llm', config(port, ['chat', 'code', 'summarize', 'late'], 'retryDelay: 100ms'), dir, port);
     first = await until(() => health(server), server);
-    whileLoading = await fetch(`${server.url}/v1/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'chat', prompt: 'hi' }),
-    });
+    await until(async () => (stateOf(await health(server), 'late') === 'loading' ? true : undefined), server);
+    const livez = await fetch(`${server.url}/livez`);
+    whileLoading = {
+      health: await health(server),
+      livez: { status: livez.status, body: await livez.json() },
+      models: (await (await fetch(`${server.url}/v1/models`)).json()) as ModelList,
+      lateReady: (await fetch(`${server.url}/v1/models/late/ready`)).status,
+      request: await fetch(`${server.url}/v1/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'late', prompt: 'hi' }),
+      }),
+    };
+    gate.release(join(dir, 'late.real.gguf'));
     await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
@@ -57,21 +86,48 @@ describe('LLM server with good models', () => {
   });
 
   it('answers a request for a model still loading with 503 and Retry-After', () => {
-    expect(whileLoading.status).toBe(503);
-    expect(whileLoading.headers.get('retry-after')).toBe('1');
+    expect(whileLoading.request.status).toBe(503);
+    expect(whileLoading.request.headers.get('retry-after')).toBe('1');
   });
 
-  it('turns /health 200 with every model ready, timed, on its first attempt', async () => {
+  it('answers /livez 200 while a model is still loading and /health says 503', () => {
+    expect(whileLoading.health.code).toBe(503);
+    expect(whileLoading.livez).toEqual({ status: 200, body: { status: 'alive', server: 'llm' } });
+  });
+
+  it('lists every model with its state on /v1/models, while loading and once ready', async () => {
+    const late = (list: ModelList) => list.data.find((m) => m.id === 'late');
+    expect(late(whileLoading.models)).toMatchObject({ object: 'model', state: 'loading' });
+    const now = (await (await fetch(`${server.url}/v1/models`)).json()) as ModelList;
+    expect(now.object).toBe('list');
+    expect(now.data.map((m) => [m.id, m.state])).toEqual([
+      ['chat', 'ready'],
+      ['code', 'ready'],
+      ['summarize', 'ready'],
+      ['late', 'ready'],
+    ]);
+  });
+
+  it('answers /v1/models/{name}/ready 503 while loading, 200 once ready, 404 for an unknown model', async () => {
+    expect(whileLoading.lateReady).toBe(503);
+    const ready = await fetch(`${server.url}/v1/models/late/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ name: 'late', state: 'ready' });
+    expect((await fetch(`${server.url}/v1/models/nope/ready`)).status).toBe(404);
+  });
+
+  it('turns /health 200 with every model ready and timed; models whose file was there load at once', async () => {
     const { code, body } = await health(server);
     expect(code).toBe(200);
     expect(body.status).toBe('ok');
-    expect(body.models.map((m) => [m.name, m.state, m.attempts])).toEqual([
-      ['chat', 'ready', 1],
-      ['code', 'ready', 1],
-      ['summarize', 'ready', 1],
+    expect(body.models.map((m) => [m.name, m.state])).toEqual([
+      ['chat', 'ready'],
+      ['code', 'ready'],
+      ['summarize', 'ready'],
+      ['late', 'ready'],
     ]);
+    expect(body.models.filter((m) => m.name !== 'late').map((m) => m.attempts)).toEqual([1, 1, 1]);
     expect(body.models.every((m) => typeof m.loadMs === 'number' && m.loadMs > 0)).toBe(true);
-    expect((await fetch(`${server.url}/v1/models/code/ready`)).status).toBe(200);
   });
 
   it('serves a completion through the official openai client', async () => {
@@ -80,6 +136,22 @@ describe('LLM server with good models', () => {
     expect(r.choices[0]!.finish_reason).toBe('length');
     expect(r.choices[0]!.text.length).toBeGreaterThan(0);
     expect(r.usage!.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams a completion as server-sent events that add up to the plain answer', async () => {
+    const ask = { model: 'chat', prompt: 'the cold start', max_tokens: 8 };
+    const plain = await client.completions.create(ask);
+    const stream = await client.completions.create({ ...ask, stream: true });
+    const chunks: string[] = [];
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      expect(chunk.object).toBe('text_completion');
+      chunks.push(chunk.choices[0]?.text ?? '');
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(chunks.filter(Boolean).length).toBeGreaterThan(1);
+    expect(finish).toBe('length');
+    expect(chunks.join('')).toBe(plain.choices[0]!.text);
   });
 
   it('serves chat completions, plain and streamed', async () => {

@@ -1,16 +1,17 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
+import { modelGate } from '../helpers/gate.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { modelctl } from '../helpers/modelctl.js';
-import { health, startServer, until } from '../helpers/server.js';
+import { health, startServer, until, type RunningServer } from '../helpers/server.js';
 
 const dir = tempDir();
 
 beforeAll(async () => {
-  for (const name of ['fast', 'other'])
+  for (const name of ['fast', 'other', 'late.real'])
     await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
   writeFileSync(join(dir, 'corrupt.gguf'), 'not a model');
 });
@@ -42,7 +43,9 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('serving before everything is loaded', () => {
-  it('up --wait serving returns while a later-priority model loads, and the ready model serves meanwhile', async () => {
+  it('up --wait serving returns while a later model still loads, and the ready model serves meanwhile', async () => {
+    // The late model's file is a gate: it stays loading until the test opens it, however long the checks take.
+    const gate = modelGate(join(dir, 'late.gguf'));
     const port = await freePort();
     const config = join(dir, 'progressive.yaml');
     writeFileSync(
@@ -52,7 +55,7 @@ servers:
   llm:
     kind: llm
     port: ${port}
-    retryDelay: 5s
+    retryDelay: 100ms
     models:
       - { name: fast, path: fast.gguf, priority: 0 }
       - { name: late, path: late.gguf, priority: 1 }
@@ -69,8 +72,7 @@ servers:
     const waiting = await post(`${url}/v1/completions`, { model: 'late', prompt: 'hi' });
     expect(waiting.status).toBe(503);
     expect(waiting.headers.get('retry-after')).toBe('1');
-    // The late model's file appears during its retry wait: the retry loads it and the server becomes ok.
-    copyFileSync(join(dir, 'other.gguf'), join(dir, 'late.gguf'));
+    gate.release(join(dir, 'late.real.gguf'));
     await run.waitFor((e) => e.type === 'loaded' && e.server === 'llm', 20_000);
     expect((await fetch(`${url}/health`)).status).toBe(200);
     run.child.kill('SIGINT');
@@ -81,14 +83,15 @@ servers:
     const port = await freePort();
     const server = startServer(
       'llm',
-      `servers:\n` +
-        `  llm:\n` +
-        `    kind: llm\n` +
-        `    port: ${port}\n` +
-        `    retryDelay: 100ms\n` +
-        `    models:\n` +
-        `      - { name: fast, path: fast.gguf }\n` +
-        `      - { name: extra, path: corrupt.gguf, required: false }\n`,
+      `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    retryDelay: 100ms
+    models:
+      - { name: fast, path: fast.gguf }
+      - { name: extra, path: corrupt.gguf, required: false }
+`,
       dir,
       port,
     );
@@ -108,22 +111,38 @@ servers:
 });
 
 describe('warm-up once, and metrics', () => {
-  it('warms each model once at load, never again for new connections, and again only when forced', async () => {
+  let warm: RunningServer;
+  beforeAll(async () => {
     const port = await freePort();
-    const server = startServer(
+    warm = startServer(
       'llm',
-      `servers:\n` +
-        `  llm:\n` +
-        `    kind: llm\n` +
-        `    port: ${port}\n` +
-        `    warmup: true\n` +
-        `    models:\n` +
-        `      - { name: fast, path: fast.gguf }\n` +
-        `      - { name: other, path: other.gguf, warmup: false }\n`,
+      `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    warmup: true
+    models:
+      - { name: fast, path: fast.gguf }
+      - { name: other, path: other.gguf, warmup: false }
+`,
       dir,
       port,
     );
-    await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
+    await until(async () => ((await health(warm)).code === 200 ? true : undefined), warm);
+  });
+
+  it('reports a model ready only after its warm-up has run; a model without warm-up runs none', () => {
+    const lines = warm.output().split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    const order = [/fast loaded in/, /fast warming up/, /fast warmed up in \d+ ms/, /fast ready in/].map(at);
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(at(/other warming up/)).toBe(-1);
+    expect(at(/other ready in/)).toBeGreaterThan(at(/other loaded in/));
+  });
+
+  it('warms each model once at load, never again for new connections, and again only when forced', async () => {
+    const server = warm;
     for (let i = 0; i < 12; i++)
       expect(
         await freshConnection(`${server.url}/v1/completions`, { model: 'fast', prompt: `hi ${i}`, max_tokens: 2 }),

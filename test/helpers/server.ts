@@ -4,6 +4,20 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
 
+// Registered here, at import: vitest ignores an afterAll called inside a hook or a test, where servers are started.
+const children: ResultPromise[] = [];
+afterAll(async () => {
+  await Promise.all(
+    children.map(async (child) => {
+      child.kill('SIGTERM');
+      // A server whose load is stuck in a system call (a gated model) cannot finish exiting: SIGKILL it, as up does.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await child;
+      clearTimeout(kill);
+    }),
+  );
+});
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -11,10 +25,17 @@ export interface RunningServer {
   output: () => string;
 }
 
-export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: string, port: number): RunningServer {
+export function startServer(
+  kind: 'llm' | 'asr-ocr',
+  configText: string,
+  dir: string,
+  port: number,
+  env: Record<string, string> = {},
+): RunningServer {
   const config = join(dir, `${kind}-${port}.yaml`);
   writeFileSync(config, configText);
   const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], {
+    env,
     all: true,
     reject: false,
     buffer: true,
@@ -23,10 +44,7 @@ export function startServer(kind: 'llm' | 'asr-ocr', configText: string, dir: st
   child.all?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  afterAll(async () => {
-    child.kill('SIGTERM');
-    await child;
-  });
+  children.push(child);
   return { url: `http://127.0.0.1:${port}`, port, child, output: () => out };
 }
 

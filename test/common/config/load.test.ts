@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../common/config/load.js';
 import { ConfigError } from '../../../common/errors.js';
@@ -25,7 +26,46 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('config', () => {
-  it('parses the shipped models.yaml with its defaults filled in', () => {
+  it('fills in every default a minimal config leaves out', () => {
+    const minimal = `servers:
+  llm: { kind: llm, port: 1, models: [{ name: chat, path: chat.gguf }] }
+  asr-ocr: { kind: asr-ocr, port: 2, models: [{ name: ocr, type: ocr }] }
+  ext: { command: [llama-server], port: 3 }
+`;
+    const config = parseConfig(minimal, '/srv/models.yaml', {});
+    expect(config).toMatchObject({
+      budgetMs: 120_000,
+      graceMs: 5000,
+      deploy: { image: 'modelctl:latest', modelsVolume: 'modelctl-models', cpu: '1', memory: '2Gi' },
+    });
+    const [llm, asrOcr, ext] = config.servers;
+    expect(llm).toEqual({
+      name: 'llm',
+      kind: 'llm',
+      host: '127.0.0.1',
+      port: 1,
+      env: {},
+      dependsOn: [],
+      restart: { policy: 'on-failure', max: 3, backoffMs: 1000 },
+      concurrency: 3,
+      retries: 1,
+      retryDelayMs: 500,
+      order: 'priority',
+      warmup: false,
+      mmap: false,
+      gpu: false,
+      threads: Math.max(1, availableParallelism() - 1),
+      contextSize: 1024,
+      parallel: 2,
+      bodyLimit: 1_000_000,
+      models: [{ name: 'chat', path: 'chat.gguf', file: '/srv/chat.gguf', required: true }],
+    });
+    expect(asrOcr).toMatchObject({ concurrency: 2, bodyLimit: 25_000_000, retries: 1, retryDelayMs: 500 });
+    expect(asrOcr!.models).toEqual([{ name: 'ocr', type: 'ocr', required: true }]);
+    expect(ext).toMatchObject({ kind: 'command', health: '/health', host: '127.0.0.1', models: [] });
+  });
+
+  it('parses the shipped models.yaml: its two servers, their settings and models', () => {
     const config = loadConfig('models.yaml');
     const llm = config.servers.find((s) => s.name === 'llm')!;
     expect(config.budgetMs).toBe(120_000);
@@ -48,13 +88,15 @@ describe('config', () => {
   });
 
   it('refuses a malformed hf: source, naming the key path and the value', () => {
-    const text =
-      `servers:\n` +
-      `  x:\n` +
-      `    kind: llm\n` +
-      `    port: 9\n` +
-      `    models:\n` +
-      `      - { name: a, path: a.gguf, source: "hf:owner/repo" }\n`;
+    const text = [
+      'servers:',
+      '  x:',
+      '    kind: llm',
+      '    port: 9',
+      '    models:',
+      '      - { name: a, path: a.gguf, source: "hf:owner/repo" }',
+      '',
+    ].join('\n');
     expect(problemsOf(text)).toEqual([
       'models.yaml:6: servers.x.models[0].source: expected hf:OWNER/REPO/FILE[@REVISION]: ' +
         'owner, repository and file are all needed, got "hf:owner/repo"',
@@ -62,15 +104,15 @@ describe('config', () => {
   });
 
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
-    const text =
-      `servers:\n` +
-      `  x:\n` +
-      `    kind: asr-ocr\n` +
-      `    port: 9\n` +
-      `    models:\n` +
-      `      - { name: a }\n` +
-      `      - { name: b, type: asr }\n` +
-      `      - { name: c, type: ocr }\n`;
+    const text = `servers:
+  x:
+    kind: asr-ocr
+    port: 9
+    models:
+      - { name: a }
+      - { name: b, type: asr }
+      - { name: c, type: ocr }
+`;
     expect(problemsOf(text)).toEqual([
       'models.yaml:6: servers.x.models[0].type: is required for an asr-ocr model: asr or ocr',
       'models.yaml:6: servers.x.models[0].path: is required: the model file, relative to the config file',
@@ -125,12 +167,12 @@ describe('config', () => {
   });
 
   it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
-    const foreign =
-      `servers:\n` +
-      `  ext:\n` +
-      `    command: [llama-server, --port, "9000"]\n` +
-      `    port: 9000\n` +
-      `    health: /health\n`;
+    const foreign = `servers:
+  ext:
+    command: [llama-server, --port, "9000"]
+    port: 9000
+    health: /health
+`;
     expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({
       name: 'ext',
       kind: 'command',
@@ -151,15 +193,15 @@ describe('config', () => {
   });
 
   it('rejects duplicate model names and a port used twice', () => {
-    const twice =
-      `${good}      - name: chat\n` +
-      `        path: b.gguf\n` +
-      `  other:\n` +
-      `    kind: llm\n` +
-      `    port: 8081\n` +
-      `    models:\n` +
-      `      - name: x\n` +
-      `        path: x.gguf\n`;
+    const twice = `${good}      - name: chat
+        path: b.gguf
+  other:
+    kind: llm
+    port: 8081
+    models:
+      - name: x
+        path: x.gguf
+`;
     const problems = problemsOf(twice);
     expect(problems).toContainEqual(
       expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'),

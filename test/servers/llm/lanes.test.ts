@@ -25,9 +25,16 @@ const hold = () => {
 };
 
 describe('lanes', () => {
-  it('starts one instance at once and no more while it is coming up', () => {
-    const { lanes } = manualLanes(3);
+  it('starts one instance at once and no more while it is coming up', async () => {
+    const { lanes, bringUp } = manualLanes(3);
     expect(lanes.started).toBe(1);
+    // Loads worth many instances wait while the first comes up: still one, because starting another costs as much.
+    const loads = [1, 2, 3].map(() => lanes.use(2 * LANE_WORTH_BYTES, direct, async () => {}));
+    await new Promise((r) => setImmediate(r));
+    expect(lanes.started).toBe(1);
+    await bringUp(0);
+    expect(lanes.started).toBe(3);
+    await Promise.all(loads);
   });
 
   it('starts one more instance per LANE_WORTH_BYTES waiting, up to the cap, and runs loads side by side', async () => {
