@@ -92,7 +92,10 @@ describe('LLM server with good models', () => {
 
   it('answers /livez 200 while a model is still loading and /health says 503', () => {
     expect(whileLoading.health.code).toBe(503);
-    expect(whileLoading.livez).toEqual({ status: 200, body: { status: 'alive', server: 'llm' } });
+    expect(whileLoading.livez).toEqual({
+      status: 200,
+      body: { status: 'alive', server: 'llm', eventLoopDelayMs: expect.any(Number), reason: null },
+    });
   });
 
   it('lists every model with its state on /v1/models, while loading and once ready', async () => {

@@ -21,7 +21,7 @@ describe('one sentence per supervisor event', () => {
       at: 9,
       reason: 'killed',
     };
-    expect(describeSupervisorEvent(restart)).toBe('killed; restart 2 in 400 ms');
+    expect(describeSupervisorEvent(restart)).toBe('killed, in 400 ms');
     expect(describeSupervisorEvent({ type: 'loaded', server: 'llm', at: 2000 })).toBe('every model loaded after 2.0 s');
     expect(describeSupervisorEvent(output('llm', 'hello'))).toBe('hello');
   });

@@ -71,7 +71,7 @@ describe('live view', () => {
       at: 9,
       reason: 'killed by SIGSEGV',
     });
-    expect(take()).toBe(`${CLEAR_3_LINES}asr-ocr  killed by SIGSEGV; restart 1 in 1.0 s\n${BLOCK}`);
+    expect(take()).toBe(`${CLEAR_3_LINES}asr-ocr  killed by SIGSEGV, in 1.0 s\n${BLOCK}`);
   });
 
   it('on ready: removes the block, prints the summary, stops redrawing, then prints only what matters', () => {
