@@ -61,6 +61,22 @@ export function recordDeath(stateDir: string, server: string, pid: number, death
   return annotated;
 }
 
+/**
+ * A process that was stopped on purpose (and had to be killed after its grace period) did not crash: its journal is
+ * emptied so that its next start holds no model to account.
+ */
+export function forgetInflight(stateDir: string, server: string, pid: number): void {
+  let journal: CrashJournal | undefined;
+  try {
+    journal = readCrashJournal(stateDir, server);
+  } catch {
+    return;
+  }
+  if (journal?.pid === pid && journal.inflight.length > 0) {
+    writeJsonAtomically(crashJournalFile(stateDir, server), { ...journal, inflight: [] });
+  }
+}
+
 /** The line of a crashed engine's output worth quoting: its assertion, abort or error message. */
 export function lastWordsOf(lines: string[]): string | undefined {
   const telling = /GGML_ASSERT|Assertion|assert|abort|terminate called|Segmentation|error/i;

@@ -156,6 +156,7 @@ program
   .description('check models.yaml and list every problem with its line and key path (exit 0 valid, 2 invalid)')
   .addOption(configOption())
   .addOption(json('print the parsed config as JSON'))
+  .option('--plan', 'also estimate what each model needs in memory and the order and overlap the loads will get')
   .action(async (opts) => (await import('./commands/validate.js')).validate(opts));
 
 try {

@@ -2,10 +2,14 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
-/** A field that takes human text and yields a number, with one clear message when it cannot. */
-function humanUnit(parse: (s: string) => number | undefined, expected: string) {
+/**
+ * A field that takes human text and yields a number, with one clear message when it cannot. With `bareNumbers`, a plain
+ * number is taken as it is (a size in bytes); durations always need their unit.
+ */
+function humanUnit(parse: (s: string) => number | undefined, expected: string, bareNumbers = false) {
   return z.unknown().transform((value, ctx) => {
-    const n = typeof value === 'string' ? parse(value) : undefined;
+    const bare = bareNumbers && typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    const n = bare ? Math.round(value) : typeof value === 'string' ? parse(value) : undefined;
     if (n === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
       return z.NEVER;
@@ -15,7 +19,7 @@ function humanUnit(parse: (s: string) => number | undefined, expected: string) {
 }
 
 export const duration = () => humanUnit(parseDuration, 'a duration such as 500ms, 0.5s or 2m');
-export const size = () => humanUnit(parseSize, 'a size such as 512KB, 200MB or 1GB');
+export const size = () => humanUnit(parseSize, 'a size such as 512KB, 200MB or 1GB (or a number of bytes)', true);
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"');
 

@@ -11,11 +11,11 @@ export function formatGiB(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
-/** `chat needs 9.4 GiB (weights 8.1, kv 1.0, compute 0.3)` */
-export function describeNeed(model: string, e: MemoryEstimate): string {
+/** `needs 9.4 GiB (weights 8.1 GiB, kv 1.0 GiB, compute 312 MiB)` */
+export function describeNeed(e: MemoryEstimate): string {
   const parts = Object.entries(e.parts)
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${k} ${formatGiB(v)}`)
     .join(', ');
-  return `${model} needs ${formatGiB(e.bytes)}${parts ? ` (${parts})` : ''}`;
+  return `needs ${formatGiB(e.bytes)}${parts ? ` (${parts})` : ''}`;
 }

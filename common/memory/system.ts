@@ -75,8 +75,19 @@ export function memoryCapacity(
   limitBytes?: number,
   margin = MEMORY_MARGIN,
 ): number {
-  const limits = [rss + reading.availableBytes];
-  if (reading.cgroup) limits.push(rss + reading.cgroup.limitBytes - reading.cgroup.usageBytes);
-  if (limitBytes !== undefined) limits.push(limitBytes);
-  return Math.min(...limits) - margin;
+  return tightestLimit(reading, rss, limitBytes).bytes - margin;
+}
+
+/** The tightest limit and what it is: `memoryLimit`, `the cgroup limit` or `MemAvailable`. */
+export function tightestLimit(
+  reading: MemoryReading,
+  rss: number,
+  limitBytes?: number,
+): { bytes: number; name: string } {
+  const limits = [{ bytes: rss + reading.availableBytes, name: 'MemAvailable' }];
+  if (reading.cgroup) {
+    limits.push({ bytes: rss + reading.cgroup.limitBytes - reading.cgroup.usageBytes, name: 'the cgroup limit' });
+  }
+  if (limitBytes !== undefined) limits.push({ bytes: limitBytes, name: 'memoryLimit' });
+  return limits.reduce((a, b) => (b.bytes < a.bytes ? b : a));
 }

@@ -3,7 +3,7 @@
 // still to allocate (their estimate less their progress). Capacity is the tightest of `memoryLimit`, the cgroup's limit
 // and the machine's MemAvailable, less a margin.
 import { describeNeed, formatGiB, type MemoryEstimate } from '../../common/memory/estimate.js';
-import { memoryCapacity, readMemory, type MemoryReading } from '../../common/memory/system.js';
+import { memoryCapacity, readMemory, tightestLimit, type MemoryReading } from '../../common/memory/system.js';
 
 /** A model that cannot fit in the capacity even alone: failed at once, never retried. */
 export class NeverFitsError extends Error {
@@ -60,13 +60,15 @@ export class MemoryGate {
     this.baselineRss ??= this.rss();
     const room = this.capacity() - this.baselineRss;
     if (estimate.bytes > room) {
-      throw new NeverFitsError(`${describeNeed(model, estimate)}; ${formatGiB(Math.max(0, room))} available`);
+      const bound = tightestLimit(this.read(), this.rss(), this.opts.limitBytes).name;
+      const why = `${formatGiB(Math.max(0, room))} available (${bound}, less the runtime and a margin)`;
+      throw new NeverFitsError(`${describeNeed(estimate)}; ${why}`);
     }
     const key = Symbol(model);
     if (this.queue.length > 0 || estimate.bytes > this.free()) {
       onWait(this.free());
       await new Promise<void>((wake, fail) => {
-        const reject = () => fail(new NeverFitsError(`${describeNeed(model, estimate)}; ${this.besideLoaded()}`));
+        const reject = () => fail(new NeverFitsError(`${describeNeed(estimate)}; ${this.besideLoaded()}`));
         this.queue.push({ key, need: estimate.bytes, wake, reject });
         this.poll();
       });

@@ -33,7 +33,8 @@ export class LoadProgress {
     private readonly emit: (e: TimingEventInput) => void,
     private readonly clock: Clock,
     private readonly stallTimeoutMs: number | undefined,
-    private readonly ticket?: Ticket,
+    /** Memory admission's ticket, once there is one: progress frees what the load had still to allocate. */
+    private readonly ticket: () => Ticket | undefined = () => undefined,
   ) {
     this.lastAdvance = clock.now();
     this.rateFrom = { at: this.lastAdvance, done: 0 };
@@ -87,7 +88,7 @@ export class LoadProgress {
     this.done = Math.max(this.done, done);
     this.total = total;
     const fraction = total > 0 ? Math.min(1, this.done / total) : 0;
-    this.ticket?.progress(fraction);
+    this.ticket()?.progress(fraction);
     if (now - this.lastEvent < MIN_EVENT_GAP_MS && fraction < 1) return;
     const seconds = (now - this.rateFrom.at) / 1000;
     const rate = seconds > 0 ? Math.round((this.done - this.rateFrom.done) / seconds) : undefined;

@@ -94,10 +94,14 @@ export class Loader<H> {
     let started = clock.now();
     let ticket: Ticket | undefined;
     try {
-      ticket = await this.admit(m);
-      if (ticket) started = clock.now();
-      const progress = new LoadProgress(m.name, attempt, opts.emit, clock, opts.stallTimeoutMs, ticket);
-      const handle = await progress.run((ctx) => opts.load(m, attempt, ctx));
+      // The estimate reads the file's header: a dead mount stalls there, so it runs under the stall watch; waiting
+      // for memory does not count.
+      const progress = new LoadProgress(m.name, attempt, opts.emit, clock, opts.stallTimeoutMs, () => ticket);
+      const handle = await progress.run(async (ctx) => {
+        ticket = await this.admit(m, ctx);
+        if (ticket) started = clock.now();
+        return opts.load(m, attempt, ctx);
+      });
       m.loadMs = clock.now() - started;
       opts.emit({ event: 'load_end', model: m.name, attempt, ms: m.loadMs });
       await this.step(m, handle, opts.verify, 'verify_start', 'verify_end');
@@ -120,14 +124,15 @@ export class Loader<H> {
   }
 
   /** With a memory gate: waits until the model's estimate fits (state `waiting` meanwhile); undefined without one. */
-  private async admit(m: ModelRecord<H>): Promise<Ticket | undefined> {
+  private async admit(m: ModelRecord<H>, ctx: LoadContext): Promise<Ticket | undefined> {
     const { gate, estimate } = this.opts;
     if (!gate || !estimate) return undefined;
     const need = await estimate(m);
-    const ticket = await gate.admit(m.name, need, (free) => {
+    const admission = gate.admit(m.name, need, (free) => {
       m.moveTo('waiting');
       this.opts.emit({ event: 'memory_wait', model: m.name, attempt: m.attempts, needs: need.bytes, free });
     });
+    const ticket = await ctx.queue(admission);
     const waited = m.state === 'waiting';
     if (waited) m.moveTo('loading');
     this.opts.emit({ event: 'admitted', model: m.name, attempt: m.attempts, needs: need.bytes, free: gate.free() });

@@ -41,6 +41,12 @@ export class NativeWork {
     }
   }
 
+  /** The server is stopping on purpose: whatever is still running is not a crash if the process dies now. */
+  stopping(): void {
+    this.inflight.clear();
+    this.write();
+  }
+
   /** Models in native code now. */
   get models(): string[] {
     return [...this.inflight.keys()];

@@ -104,6 +104,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   let stopping: Promise<void> | undefined;
   const stop = (code = 0) =>
     (stopping ??= (async () => {
+      native.stopping();
       emit({ event: 'server_stop', ms: performance.now() });
       liveness.stop();
       await app.close().catch(() => {});

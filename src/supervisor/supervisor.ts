@@ -12,6 +12,7 @@ import {
 } from '../../common/errors.js';
 import type { ServerMessage } from '../../common/protocol.js';
 import { formatBytes, formatMs } from '../report/format.js';
+import { forgetInflight } from '../../common/crash-journal.js';
 import { attributeCrash, exitReason, maxStartupCrashRestarts } from './crash.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
 import { restartDelay } from './policies/restart.js';
@@ -320,6 +321,8 @@ export class Supervisor extends EventEmitter {
           if (s.state === 'stopped') return;
           if (s.state !== 'stopping') this.setState(s, 'stopping');
           await s.proc?.stop(this.opts.graceMs);
+          // Killed after its grace period while stopping is not a crash of whatever it still had in flight.
+          if (s.proc?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, s.proc.pid);
           this.setState(s, 'stopped');
         }),
       );
