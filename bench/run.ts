@@ -4,6 +4,7 @@ import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchFirstSight } from './first-sight.js';
+import { benchFloor } from './floor.js';
 import { benchLiveness } from './liveness.js';
 import { benchLlmLoad } from './llm-load.js';
 import { benchPull } from './pull.js';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     size: { type: 'string' },
     only: { type: 'string' },
     runs: { type: 'string' },
+    'drop-caches': { type: 'boolean' },
   },
 });
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
@@ -30,6 +32,12 @@ const benches: Record<string, () => Promise<unknown>> = {
   'warmup-order': () => benchWarmupOrder({ reps: values.quick ? 1 : 5, modelBytes: size('200MB') }),
   liveness: () =>
     benchLiveness({ runs: Number(values.runs ?? (values.quick ? 1 : 10)), requests: values.quick ? 20 : 200, reps }),
+  floor: () =>
+    benchFloor({
+      runs: Number(values.runs ?? (values.quick ? 1 : 5)),
+      sizeBytes: size('200MB'),
+      dropCaches: Boolean(values['drop-caches']),
+    }),
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
   pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
   'coldstart-settings': () =>

@@ -1,5 +1,9 @@
-// Entry point of the ASR/OCR server: `node dist/servers/asr-ocr/main.js --config models.yaml --server asr-ocr`.
-import { runServer } from '../core/run-server.js';
-import { createAsrOcrEngine } from './engine.js';
-
+// Entry point of the ASR/OCR server: `node dist/servers/asr-ocr/main.js --config models.yaml --server asr-ocr`. The
+// engines' imports start before the rest of the server is imported; the engine reuses them.
+void import('@fugood/whisper.node').catch(() => {});
+void import('tesseract.js').catch(() => {});
+const [{ runServer }, { createAsrOcrEngine }] = await Promise.all([
+  import('../core/run-server.js'),
+  import('./engine.js'),
+]);
 await runServer('asr-ocr', createAsrOcrEngine);

@@ -8,6 +8,7 @@ import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
 import { estimateGguf } from '../../common/memory/gguf.js';
 import { Lanes } from './lanes.js';
+import { createRuntime } from './runtime.js';
 import { registerLlmRoutes } from './routes.js';
 
 /** A loaded model, shared by every request; each request borrows one of its sequences. */
@@ -19,12 +20,9 @@ export interface LlmHandle {
 
 export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> {
   const threads = server.threads;
-  // Imported here, not at the top, so the HTTP server is not held up by the runtime's ~0.7 s import.
+  // Imported here, not at the top: main.ts started it before the server's other imports.
   const runtime = import('node-llama-cpp');
-  const lanes = new Lanes(Math.min(server.concurrency, server.models.length), async () => {
-    const { getLlama, LlamaLogLevel } = await runtime;
-    return getLlama({ gpu: server.gpu, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: threads });
-  });
+  const lanes = new Lanes(Math.min(server.concurrency, server.models.length), () => createRuntime(server));
   /** File size of each checked model: the header is read once per attempt, by whichever step comes first. */
   const checked = new Map<string, number>();
   const check = async (m: ModelRecord<LlmHandle>) => {

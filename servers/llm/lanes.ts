@@ -1,10 +1,8 @@
 // Llama instances that load models side by side. node-llama-cpp serializes loads on one instance, so a real cap of N
-// needs N instances.
-// An instance costs ~0.5-0.8 s of CPU to start (node-llama-cpp forks a check of its binary), and on this 2-core machine
-// a
-// 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such models made the cold start
-// slower.
-// So the first starts at once, and another starts only while enough bytes wait that they would outlast its start-up.
+// needs N instances. An instance costs ~0.5-0.8 s of CPU to start (node-llama-cpp forks a check of its binary), and
+// on this 2-core machine a 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such
+// models made the cold start slower. So the first starts at once, and another starts only while enough bytes wait
+// that they would outlast its start-up.
 import type { Llama } from 'node-llama-cpp';
 import { Pool } from '../core/pool.js';
 
