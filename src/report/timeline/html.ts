@@ -11,7 +11,6 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 p { margin: 0 0 12px; color: #333333; }
 svg { max-width: 100%; height: auto; }
 .seg:hover, .mark:hover { stroke: #000000; stroke-width: 1.5; }
-.cut { opacity: 0.55; }
 `;
 
 export function timelineHtml(t: Timeline): string {

@@ -3,7 +3,7 @@
 import type { MarkKind, SegmentKind, Timeline } from './model.js';
 import { LINE_LOOKS, MARK_LOOKS, SEGMENT_LOOKS, type Look } from './palette.js';
 import type { Axis } from './scale.js';
-import { STRIPES_ID, el, escapeXml, markShape } from './svg-shapes.js';
+import { CUT_OUTLINE, STRIPES_ID, el, escapeXml, markShape } from './svg-shapes.js';
 
 const LINE_H = 20;
 /** Room for an item: the swatch, and its words at a generous 7 px a character (no text is measured: same bytes). */
@@ -29,6 +29,7 @@ export function legendSvg(t: Timeline, axis: Axis, y0: number, width: number): {
         words: look.words,
         draw: (x: number, cy: number) => markShape(k, x + 8, cy, 5),
       })),
+    ...(t.rows.some((r) => r.segments.some((s) => s.cutOff)) ? [CUT_SWATCH] : []),
     ...(t.coldStartMs === null ? [] : [lineSwatch(LINE_LOOKS.coldStart, {})]),
     ...(axis.budgetOnAxis ? [lineSwatch(LINE_LOOKS.budget, { 'stroke-dasharray': '4 3' })] : []),
   ];
@@ -45,6 +46,11 @@ export function legendSvg(t: Timeline, axis: Axis, y0: number, width: number): {
   });
   return { svg: svg.join('\n'), height: cy - y0 + LINE_H };
 }
+
+const CUT_SWATCH = {
+  words: 'cut off',
+  draw: (x: number, cy: number) => el('rect', { x, y: cy - 5, width: 16, height: 10, fill: '#FFFFFF', ...CUT_OUTLINE }),
+};
 
 function lineSwatch(look: { words: string; color: string }, dash: Record<string, string>) {
   return {

@@ -62,7 +62,7 @@ export class ServerTrack {
     } else if (state === 'restarting') {
       this.exited(at, detail ?? 'the process exited');
     } else if (state === 'failed') {
-      this.endPhase(at, 'failed');
+      this.endPhase(at, 'failed', detail ?? 'failed');
       this.row.state = 'failed';
       this.mark('failed', at, detail);
     }
@@ -70,6 +70,7 @@ export class ServerTrack {
 
   /** The run is over: whatever is still under way ends here. */
   close(at: number, cutOff: string): void {
+    if (this.row.state === 'starting') this.row.state = 'not ready';
     this.endPhase(at, 'the end of the run', cutOff);
     for (const m of this.models.values()) m.closeAll(at, cutOff);
   }

@@ -22,6 +22,9 @@ export const attrs = (a: Record<string, string | number | undefined>) =>
 export const el = (name: string, a: Record<string, string | number | undefined>, ...children: string[]) =>
   children.length > 0 ? `<${name}${attrs(a)}>${children.join('')}</${name}>` : `<${name}${attrs(a)}/>`;
 
+/** The outline of a stretch that was cut off (by a crash, a failure, the stop) before it could end. */
+export const CUT_OUTLINE = { stroke: '#000000', 'stroke-width': 1, 'stroke-dasharray': '3 2' };
+
 export const STRIPES_ID = 'failed-stripes';
 
 export const DEFS =

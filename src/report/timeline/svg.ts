@@ -5,7 +5,8 @@ import type { Mark, Row, Segment, Timeline } from './model.js';
 import { SEGMENT_LOOKS, LINE_LOOKS } from './palette.js';
 import { axisFor, tickLabel, type Axis } from './scale.js';
 import { legendSvg } from './legend.js';
-import { DEFS, STRIPES_ID, attrs, el, escapeXml, markShape, num, title } from './svg-shapes.js';
+import { formatMs } from '../format.js';
+import { CUT_OUTLINE, DEFS, STRIPES_ID, attrs, el, escapeXml, markShape, title } from './svg-shapes.js';
 import { atSeconds, markWords, rowFigure, rowName, segmentWords } from './words.js';
 
 export const LAYOUT = { width: 1040, labelX: 10, plotX0: 190, plotX1: 880, figureX: 892, top: 40, rowH: 24 };
@@ -76,8 +77,8 @@ function segment(r: Row, s: Segment, cy: number, x: (ms: number) => number): str
   const fill = s.kind === 'load-failed' ? `url(#${STRIPES_ID})` : look.color;
   const box = { x: x(s.startMs), y: cy - h / 2, width: Math.max(x(s.endMs) - x(s.startMs), 1), height: h };
   const data = { 'data-row': rowName(r), 'data-kind': s.kind, 'data-start-ms': s.startMs, 'data-end-ms': s.endMs };
-  const cls = s.cutOff ? 'seg cut' : 'seg';
-  return el('rect', { class: cls, ...data, ...box, fill }, title(segmentWords(r, s)));
+  const cut = s.cutOff ? { class: 'seg cut', ...CUT_OUTLINE } : { class: 'seg' };
+  return el('rect', { ...cut, ...data, ...box, fill }, title(segmentWords(r, s)));
 }
 
 function mark(r: Row, m: Mark, cy: number, x: (ms: number) => number): string {
@@ -102,7 +103,7 @@ function lines(t: Timeline, axis: Axis, x: (ms: number) => number, bottom: numbe
     out.push(line('cold-start', t.coldStartMs, color, `${words} ${atSeconds(t.coldStartMs)}`, bottom + 20));
   }
   const { words, color } = LINE_LOOKS.budget;
-  const budget = `${words} ${num(t.budgetMs / 1000)} s`;
+  const budget = `${words} ${formatMs(t.budgetMs)}`;
   if (axis.budgetOnAxis) out.push(line('budget', t.budgetMs, color, budget, bottom + 38, '6 4'));
   else {
     const at = { class: 'budget', x: plotX1, y: bottom + 38, 'text-anchor': 'end', fill: color };

@@ -118,6 +118,7 @@ describe('timeline page', () => {
       'ready',
       'process exited',
       'quarantined',
+      'cut off',
       'cold start',
       'budget',
     ]);
