@@ -1,5 +1,5 @@
-// The legend under the waterfall: a swatch and words for each kind of stretch and mark the picture holds (kinds it does
-// not hold are left out), then the lines.
+// The legend under the waterfall: a swatch and words for each kind of stretch and mark the picture shows (kinds it does
+// not show are left out), then the lines.
 import type { MarkKind, SegmentKind, Timeline } from './model.js';
 import { LINE_LOOKS, MARK_LOOKS, SEGMENT_LOOKS, type Look } from './palette.js';
 import type { Axis } from './scale.js';
@@ -9,8 +9,10 @@ const LINE_H = 20;
 /** Room for an item: the swatch, and its words at a generous 7 px a character (no text is measured: same bytes). */
 const itemWidth = (words: string) => 22 + words.length * 7 + 20;
 
-export function legendSvg(t: Timeline, axis: Axis, y0: number, width: number): { svg: string; height: number } {
-  const segmentKinds = new Set(t.rows.flatMap((r) => r.segments.map((s) => s.kind)));
+/** `pxPerMs`: a kind whose every stretch is narrower than a pixel cannot be seen, so it is not listed. */
+export function legendSvg(t: Timeline, axis: Axis, pxPerMs: number, y0: number, width: number) {
+  const visible = t.rows.flatMap((r) => r.segments.filter((s) => (s.endMs - s.startMs) * pxPerMs >= 1));
+  const segmentKinds = new Set(visible.map((s) => s.kind));
   const markKinds = new Set(t.rows.flatMap((r) => r.marks.map((m) => m.kind)));
   const swatches: { draw: (x: number, cy: number) => string; words: string }[] = [
     ...(Object.entries(SEGMENT_LOOKS) as [SegmentKind, Look][])

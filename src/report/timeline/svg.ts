@@ -17,7 +17,7 @@ export function timelineSvg(t: Timeline): string {
   const axis = axisFor(t);
   const x = (ms: number) => plotX0 + (Math.min(ms, axis.maxMs) / axis.maxMs) * (plotX1 - plotX0);
   const bottom = top + t.rows.length * rowH;
-  const legend = legendSvg(t, axis, bottom + 52, width);
+  const legend = legendSvg(t, axis, (plotX1 - plotX0) / axis.maxMs, bottom + 52, width);
   const height = bottom + 52 + legend.height;
   const svg = { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}` };
   const about = { role: 'img', 'aria-label': 'start-up waterfall', 'font-family': 'system-ui, sans-serif' };

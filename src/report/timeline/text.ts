@@ -2,7 +2,7 @@
 // palette (colour on a terminal only), the cold-start column, a ruler in seconds, the figures and a legend line.
 import type { ChalkInstance } from 'chalk';
 import { formatMs } from '../format.js';
-import type { Row, Timeline } from './model.js';
+import type { Timeline } from './model.js';
 import { LINE_LOOKS, MARK_LOOKS, SEGMENT_LOOKS, type Look } from './palette.js';
 import { axisFor, tickLabel, type Axis } from './scale.js';
 import { rowFigure } from './words.js';
@@ -21,22 +21,29 @@ export function timelineText(t: Timeline, columns: number, paint: ChalkInstance)
   const color = (look: Look) => (isGrey(look.color) ? (s: string) => s : paint.hex(look.color));
 
   const lines = [' '.repeat(labelW) + ruler(axis, barW)];
+  /** The kinds some cell shows, for the legend. */
+  const shown = new Set<string>();
   t.rows.forEach((r, i) => {
-    const cells = Array.from({ length: barW }, () => ' ');
-    if (t.coldStartMs !== null) cells[col(t.coldStartMs)] = paint.dim('│');
-    if (axis.budgetOnAxis) cells[col(t.budgetMs)] = paint.hex(LINE_LOOKS.budget.color)('┆');
+    const cells: { kind?: string; text: string }[] = Array.from({ length: barW }, () => ({ text: ' ' }));
+    if (t.coldStartMs !== null) cells[col(t.coldStartMs)] = { text: paint.dim('│') };
+    if (axis.budgetOnAxis) cells[col(t.budgetMs)] = { text: paint.hex(LINE_LOOKS.budget.color)('┆') };
     const thinFirst = [...r.segments].sort((a, b) => SEGMENT_LOOKS[a.kind].height - SEGMENT_LOOKS[b.kind].height);
     for (const s of thinFirst) {
       const look = SEGMENT_LOOKS[s.kind];
       // Work shows even when shorter than a cell; a wait shows only for the cells it mostly covers.
       const [from, to] = isWait(look) ? [round(s.startMs), round(s.endMs)] : [col(s.startMs), col(s.endMs) + 1];
-      for (let c = from; c < Math.min(to, barW); c++) cells[c] = color(look)(look.glyph);
+      for (let c = from; c < Math.min(to, barW); c++) cells[c] = { kind: s.kind, text: color(look)(look.glyph) };
     }
-    for (const m of r.marks) cells[col(m.atMs)] = color(MARK_LOOKS[m.kind])(MARK_LOOKS[m.kind].glyph);
+    for (const m of r.marks) {
+      const look = MARK_LOOKS[m.kind];
+      cells[col(m.atMs)] = { kind: m.kind, text: color(look)(look.glyph) };
+    }
+    for (const c of cells) if (c.kind) shown.add(c.kind);
     const label = labels[i]!.padEnd(labelW);
-    lines.push(`${r.model === undefined ? paint.bold(label) : label}${cells.join('')} ${figures[i]}`);
+    const bar = cells.map((c) => c.text).join('');
+    lines.push(`${r.model === undefined ? paint.bold(label) : label}${bar} ${figures[i]}`);
   });
-  lines.push('', ...legend(t, axis, columns, color));
+  lines.push('', ...legend(t, axis, shown, columns, color));
   lines.push(summary(t, axis));
   return lines.join('\n');
 }
@@ -59,9 +66,14 @@ function ruler(axis: Axis, barW: number): string {
   return out.trimEnd();
 }
 
-function legend(t: Timeline, axis: Axis, columns: number, color: (look: Look) => (s: string) => string): string[] {
-  const has = (rows: Row[], kind: string) => rows.some((r) => [...r.segments, ...r.marks].some((x) => x.kind === kind));
-  const looks = [...Object.entries(SEGMENT_LOOKS), ...Object.entries(MARK_LOOKS)].filter(([k]) => has(t.rows, k));
+function legend(
+  t: Timeline,
+  axis: Axis,
+  shown: Set<string>,
+  columns: number,
+  color: (look: Look) => (s: string) => string,
+): string[] {
+  const looks = [...Object.entries(SEGMENT_LOOKS), ...Object.entries(MARK_LOOKS)].filter(([k]) => shown.has(k));
   const items = looks.map(([, look]) => ({
     text: `${color(look)(look.glyph)} ${look.words}`,
     width: look.words.length + 2,

@@ -90,6 +90,16 @@ describe('timeline page', () => {
     ]);
   });
 
+  it('leaves out of the legend a kind too short to see: a wait of 1 ms on a 4 s axis', () => {
+    const t = buildTimeline([...serverStart('llm', 0, 500), ...loads('llm', 'chat', 1501, 2000)], {
+      budgetMs: 120_000,
+      servers: [{ name: 'llm', models: ['chat'] }],
+    });
+    expect(t.rows[1]!.segments[0]).toMatchObject({ kind: 'queued', startMs: 1500, endMs: 1501 });
+    expect(timelineSvg(t)).toContain('data-kind="queued"');
+    expect(timelineSvg(t)).not.toContain('>queued for a load slot</text>');
+  });
+
   it('has a legend of just the kinds the picture holds', () => {
     const legend = (t: Timeline) =>
       [...timelineSvg(t).matchAll(/<g class="legend">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]);
