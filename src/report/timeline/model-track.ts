@@ -117,7 +117,11 @@ export class ModelTrack {
     return s;
   }
 
-  /** Ends an open segment at `at`, or `ms` after its start when the server measured its duration. */
+  /**
+   * Ends an open segment at `at`. When the server measured its duration, it lasted `ms` up to `at`: its start is
+   * heard later than it happened when the server is busy starting loads, while its end is heard together with what
+   * follows (ready, the server ready), so the bar sits right against them.
+   */
   private end(kind: SegmentKind, at: number, ms?: number, error?: string): Segment | undefined {
     const s = this.open.get(kind);
     if (!s) return undefined;
@@ -126,8 +130,17 @@ export class ModelTrack {
       s.error = error;
       if (kind === 'load') s.kind = 'load-failed';
     }
-    this.finish(s, ms === undefined ? at : s.startMs + ms);
+    if (ms !== undefined) this.startEarlier(s, roundMs(at - ms));
+    this.finish(s, at);
     return s;
+  }
+
+  /** Moves a segment's start back; the wait before it ended then too. */
+  private startEarlier(s: Segment, startMs: number): void {
+    s.startMs = startMs;
+    const waits = this.row.segments.filter((w) => (WAITS as readonly string[]).includes(w.kind));
+    for (const w of waits) if (w.endMs > startMs) w.endMs = Math.max(w.startMs, startMs);
+    this.row.segments = this.row.segments.filter((w) => !waits.includes(w) || w.endMs > w.startMs);
   }
 
   private endLoad(at: number, ms: number | undefined): void {

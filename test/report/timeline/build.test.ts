@@ -40,7 +40,7 @@ describe('timeline model', () => {
     expect(t).toMatchObject({ coldStartMs: 830, endMs: 830, budgetMs: 10_000, startedAt: '2026-01-02T03:04:05.110Z' });
   });
 
-  it('draws each attempt for the time the server measured, with the retry wait between them', () => {
+  it('draws each attempt as long as the server measured it, up to when its end was heard; retry waits between', () => {
     const t = buildTimeline(
       [
         ...serverStart('llm', 0),
@@ -55,13 +55,30 @@ describe('timeline model', () => {
     );
     const chat = rowOf(t, 'chat');
     expect(shapes(chat)).toEqual([
-      ['load-failed', 300, 350],
+      ['load-failed', 302, 352],
       ['retry', 352, 860],
-      ['load', 860, 1060],
+      ['load', 862, 1062],
     ]);
     expect(chat.segments.map((s) => s.attempt)).toEqual([1, 1, 2]);
     expect(chat.segments[0]!.error).toBe('bad magic');
     expect(chat).toMatchObject({ attempts: 2, loadMs: 200, readyMs: 1062, marks: [{ kind: 'ready', attempt: 2 }] });
+  });
+
+  it('keeps a load whose start was heard late inside the start-up: it ends when its end was heard', () => {
+    // The queue ended when the load began (300), not when its start was heard (350).
+    const t = buildTimeline(
+      [
+        ...serverStart('llm', 0),
+        timing('llm', 350, 'load_start', { model: 'chat', attempt: 1 }),
+        timing('llm', 500, 'load_end', { model: 'chat', attempt: 1, ms: 200 }),
+        timing('llm', 500, 'ready', { model: 'chat', attempt: 1, ms: 500 }),
+        ...loads('llm', 'code', 300, 100),
+        state('llm', 501, 'ready'),
+      ],
+      opts,
+    );
+    expect(rowOf(t, 'chat').segments).toEqual([{ kind: 'load', startMs: 300, endMs: 500, attempt: 1, process: 1 }]);
+    expect(t.endMs).toBe(501);
   });
 
   it('marks a model that failed for good, and a quarantined one that never loads', () => {
