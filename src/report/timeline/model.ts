@@ -79,7 +79,7 @@ export interface Row {
   /** The last successful load's duration. */
   loadMs?: number;
   attempts: number;
-  /** Last known state: ready, failed, quarantined, loading, … or `unknown` when nothing was reported. */
+  /** Last known state: ready, failed, quarantined, loading, … or `not reported`. */
   state: string;
 }
 

@@ -23,7 +23,7 @@ export class ServerTrack {
     models: string[],
     private readonly fileBytes: (model: string) => number | undefined,
   ) {
-    this.row = { server, segments: [], marks: [], attempts: 0, state: 'not started' };
+    this.row = { server, segments: [], marks: [], attempts: 0, state: 'not reported' };
     for (const m of models) this.model(m);
   }
 
