@@ -32,7 +32,8 @@ export function timeline(opts: { config: string; html?: string; json?: boolean }
   if (opts.html) writeTimelineHtml(opts.html, t);
   if (opts.json) console.log(JSON.stringify(t, null, 2));
   else if (opts.html !== '-') {
-    console.log(timelineText(t, process.stdout.columns ?? 100, paint));
+    const columns = process.stdout.columns ?? (Number(process.env.COLUMNS) || 100);
+    console.log(timelineText(t, columns, paint));
     if (opts.html) console.log(`wrote ${opts.html}`);
   }
 }

@@ -30,7 +30,7 @@ export function timelineHtml(t: Timeline): string {
 <h1>Where the seconds go</h1>
 <p class="outcome">${escapeXml(outcome)}${about ? ` · ${escapeXml(about)}` : ''}</p>
 ${timelineSvg(t)}
-<p>Seconds since the first server process started. Hover a bar or a mark for its figures.</p>
+<p>Seconds since the stack started. Hover a bar or a mark for its figures.</p>
 </body>
 </html>
 `;
