@@ -65,6 +65,10 @@ program
   .option('--baseline <file>', 'compare with this earlier report instead')
   .option('--threshold <percent>', 'flag models whose load got slower than the baseline by more than this', '20%')
   .option('--drop-caches', 'evict the model files from the page cache before each run (a cold disk, no root needed)')
+  .option(
+    '--html <file>',
+    'write a waterfall of the run that decided (the failed one, else the median) as one self-contained HTML page',
+  )
   .option('--no-pull', 'do not make or download missing model files first')
   .addHelpText(
     'after',
@@ -107,6 +111,23 @@ program
   .option('-f, --follow', 'keep printing new events until Ctrl-C')
   .addOption(json('print the raw JSON lines'))
   .action(async (server, opts) => (await import('./commands/logs.js')).logs(server, opts));
+
+program
+  .command('timeline')
+  .description(
+    'show where the seconds of the last start-up went: a waterfall per server and model, from the timing logs',
+  )
+  .addOption(configOption())
+  .option('--html <file>', 'also write the waterfall as one self-contained HTML page (`-`: to stdout, instead)')
+  .addOption(json('print the timeline (rows, bars, marks, times in ms since the stack started) as JSON'))
+  .addHelpText(
+    'after',
+    `
+Reads .modelctl/logs/*.jsonl beside the config: each server's latest run (from its last start), aligned by the
+clock. Bars: process, server and runtime start-up; per model queued, load attempts, retry waits, checks, warm-up.
+Exit codes: 0 shown, 1 no timing logs yet, 2 bad config or flags.`,
+  )
+  .action(async (opts) => (await import('./commands/timeline.js')).timeline(opts));
 
 program
   .command('export <target>')

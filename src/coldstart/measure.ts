@@ -6,6 +6,7 @@ import { descendantsOf } from './descendants.js';
 import { evictFromCache } from '../models/page-cache.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { waitUntilGone } from '../../common/processes.js';
+import type { SupervisorEvent } from '../supervisor/events.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 
 export interface ModelRun {
@@ -30,14 +31,14 @@ export interface RunResult {
 
 export async function measureColdStart(
   config: Config,
-  opts: { budgetMs: number; deadlineMs: number; dropCaches: boolean; onEvent?: (e: unknown) => void },
+  opts: { budgetMs: number; deadlineMs: number; dropCaches: boolean; onEvent?: (e: SupervisorEvent) => void },
 ): Promise<RunResult> {
   await assertPortsFree(config);
   if (opts.dropCaches)
     await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
   const sup = new Supervisor(config, { budgetMs: opts.budgetMs, deadlineMs: opts.deadlineMs, graceMs: config.graceMs });
   const pids = new Set<number>();
-  sup.on('event', (e: { type: string; pid?: number }) => {
+  sup.on('event', (e: SupervisorEvent) => {
     if (e.type === 'spawned' && e.pid) pids.add(e.pid);
     opts.onEvent?.(e);
   });

@@ -13,6 +13,11 @@ import { budgetFlag } from '../flags.js';
 import { pullOrThrow } from '../models/pull.js';
 import { hubFromEnv } from '../models/hf.js';
 import { obtainedNow, pullView } from '../report/pull-view.js';
+import { decidingRun } from '../coldstart/deciding-run.js';
+import type { SupervisorEvent } from '../supervisor/events.js';
+import { buildTimeline } from '../report/timeline/build.js';
+import { timelineOptions } from '../report/timeline/from-config.js';
+import { writeTimelineHtml } from '../report/timeline/write.js';
 
 export interface ColdStartOptions {
   config: string;
@@ -25,6 +30,7 @@ export interface ColdStartOptions {
   threshold: string;
   dropCaches?: boolean;
   pull: boolean;
+  html?: string;
 }
 
 /** The earlier report to compare with; none when the file does not exist. A file that is not a report is an error. */
@@ -51,6 +57,7 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   const threshold = Number(opts.threshold.replace(/%$/, '')) / 100;
   if (!(threshold >= 0))
     throw new ConfigError([`--threshold: expected a percentage such as 20%, got "${opts.threshold}"`]);
+  if (opts.html === '-') throw new ConfigError(['--html: give a file (stdout has the report)']);
   const baseline = readBaseline(opts.baseline ?? opts.report);
   const say = (text: string) => {
     if (!opts.json) console.log(text);
@@ -67,8 +74,12 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   // One run is judged against the budget itself; with several, a run may overrun (up to twice) and the median decides.
   const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
   const results: RunResult[] = [];
+  const eventsOfRuns: SupervisorEvent[][] = [];
   for (let i = 1; i <= runs; i++) {
-    const r = await measureColdStart(config, { budgetMs, deadlineMs, dropCaches: Boolean(opts.dropCaches) });
+    const events: SupervisorEvent[] = [];
+    eventsOfRuns.push(events);
+    const onEvent = opts.html ? (e: SupervisorEvent) => events.push(e) : undefined;
+    const r = await measureColdStart(config, { budgetMs, deadlineMs, dropCaches: Boolean(opts.dropCaches), onEvent });
     results.push(r);
     say(`run ${i}/${runs}: ${r.ok ? `cold start ${formatMs(r.coldStartMs!)}` : paint.red(`failed: ${r.reason}`)}`);
     if (!r.ok) break;
@@ -78,6 +89,10 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
   const json = JSON.stringify(report, null, 2);
   if (opts.report) writeFileSync(opts.report, `${json}\n`);
   if (opts.junit) writeFileSync(opts.junit, junitXml(report));
+  if (opts.html) {
+    const { index, why } = decidingRun(results);
+    writeTimelineHtml(opts.html, buildTimeline(eventsOfRuns[index]!, timelineOptions(config, budgetMs, why)));
+  }
   if (opts.json) console.log(json);
   else console.log(`\n${coldStartTable(report, paint)}`);
   if (!report.passed) {
