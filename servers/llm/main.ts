@@ -2,7 +2,7 @@
 // starts before the rest of the server is even imported (see runtime.ts).
 import { startRuntimeEarly } from './runtime.js';
 
-startRuntimeEarly();
+await startRuntimeEarly();
 const [{ runServer }, { createLlmEngine }] = await Promise.all([
   import('../core/run-server.js'),
   import('./engine.js'),

@@ -12,10 +12,14 @@ const createLlama = async (gpu: BuiltinServerConfig['gpu'], maxThreads?: number)
   return getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, maxThreads });
 };
 
-/** Starts the import and a CPU instance now; call it first thing in the process. */
-export function startRuntimeEarly(): void {
+/**
+ * Starts the import and a CPU instance now; call it first thing in the process. Resolves once the import is done:
+ * `getLlama` then waits on its binary check in a child process, and the main thread is free for the rest.
+ */
+export async function startRuntimeEarly(): Promise<void> {
   early = createLlama(false);
   early.catch(() => {}); // reported by whoever takes it
+  await import('node-llama-cpp').catch(() => {});
 }
 
 /** An instance for the server's settings: the early one when it fits (its threads set now), else a new one. */
@@ -27,6 +31,10 @@ export async function createRuntime(server: Pick<BuiltinServerConfig, 'gpu' | 't
     llama.maxThreads = server.threads;
     return llama;
   }
-  if (started) void started.then((l) => l.dispose(), () => {});
+  if (started)
+    void started.then(
+      (l) => l.dispose(),
+      () => {},
+    );
   return createLlama(server.gpu, server.threads);
 }
