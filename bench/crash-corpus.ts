@@ -46,7 +46,15 @@ export async function classifyCorpus(engine: Engine, mutants: Mutant[], before: 
     after: counts(native, now),
     aborting: native.flatMap((r, i) =>
       isAbort(r)
-        ? [{ ...row(i), phase: r.outcome, ended: r.ended, assertion: r.assertion, rejectedNowBecause: now[i] ?? null }]
+        ? [
+            {
+              ...row(i),
+              phase: r.outcome,
+              ended: r.ended,
+              assertion: r.assertion ?? null,
+              rejectedNowBecause: now[i] ?? null,
+            },
+          ]
         : [],
     ),
     /** Files the engine runs that the new check refuses: each must be genuinely wrong. */
