@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
+import { benchCrashCorpus } from './crash-corpus.js';
 import { benchFirstSight } from './first-sight.js';
 import { benchFloor } from './floor.js';
 import { benchLiveness } from './liveness.js';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     runs: { type: 'string' },
     'drop-caches': { type: 'boolean' },
+    'write-outcomes': { type: 'boolean' },
   },
 });
 const reps = Number(values.reps ?? (values.quick ? 1 : 5));
@@ -42,6 +44,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
+  'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
 };
 for (const [name, run] of Object.entries(benches)) {
   if (values.only && !name.startsWith(values.only)) continue;

@@ -2,7 +2,8 @@
 import type { LlamaContextSequence, LlamaModel, LlamaContext } from 'node-llama-cpp';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { ModelLoadError } from '../../common/errors.js';
-import { checkLlmHeader, GgufError, readGgufHeader } from '../../common/formats/gguf/read.js';
+import { checkLlmHeader } from '../../common/formats/gguf/check.js';
+import { GgufError, readGgufHeader } from '../../common/formats/gguf/read.js';
 import { Pool } from '../core/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';

@@ -2,7 +2,8 @@
 // estimates the servers admit loads with.
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { messageOf } from '../../common/errors.js';
-import { checkLlmHeader, readGgufHeader } from '../../common/formats/gguf/read.js';
+import { checkLlmHeader } from '../../common/formats/gguf/check.js';
+import { readGgufHeader } from '../../common/formats/gguf/read.js';
 import { checkWhisperFile } from '../../common/formats/whisper/read.js';
 import { estimateGguf } from '../../common/memory/gguf.js';
 import { estimateOcr, estimateWhisper } from '../../common/memory/whisper.js';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HealthBody } from '../../common/protocol.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
-import { writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/crashing-models.js';
+import { ABORT_WORDS, writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/crashing-models.js';
 import { modelctl, type UpRun } from '../helpers/modelctl.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
@@ -64,7 +64,7 @@ describe('a model that aborts llama.cpp while loading, under modelctl up', () =>
     const bad = health.models.find((m) => m.name === 'bad')!;
     expect(bad).toMatchObject({ state: 'quarantined', attempts: 2 });
     expect(bad.error).toContain(join(home, 'bad.gguf'));
-    expect(bad.error).toMatch(/while loading \(SIGABRT: GGML_ASSERT\(.+\) failed\); quarantined$/);
+    expect(bad.error).toContain(`while loading (SIGABRT: ${ABORT_WORDS}); quarantined`);
     expect((await complete(url, 'good')).status).toBe(200);
     const refused = await complete(url, 'bad');
     expect(refused.status).toBe(503);
@@ -97,7 +97,7 @@ describe('a model that aborts llama.cpp on its first request, under modelctl up'
     }
     const refused = await complete(url, 'bad');
     expect(refused.status).toBe(503);
-    expect(await refused.text()).toMatch(/on its first request \(SIGABRT: GGML_ASSERT\(eps >= 0.0f\) failed\)/);
+    expect(await refused.text()).toContain(`on its first request (SIGABRT: ${ABORT_WORDS})`);
     expect((await complete(url, 'good')).status).toBe(200);
     expect((await healthOf(url)).status).toBe('degraded');
     run.child.kill('SIGINT');
@@ -163,7 +163,7 @@ describe('the first-sight check (verify: first-load)', () => {
     const result = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(summaryOf(result).find((m) => m.model === 'bad')).toMatchObject({ state: 'quarantined', attempts: 2 });
     const bad = (await healthOf(url)).models.find((m) => m.name === 'bad')!;
-    expect(bad.error).toMatch(/during its first-sight check \(SIGABRT: GGML_ASSERT\(eps >= 0.0f\) failed\)/);
+    expect(bad.error).toContain(`during its first-sight check (SIGABRT: ${ABORT_WORDS})`);
     run.child.kill('SIGINT');
     await run.child;
   });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_VOCAB, shapeForSize, writeDemoLlama } from '../../src/models/demo-llama.js';
 import { sha256File } from '../../src/models/file-ops.js';
-import { checkLlmHeader, readGgufHeader } from '../../common/formats/gguf/read.js';
+import { checkLlmHeader } from '../../common/formats/gguf/check.js';
+import { readGgufHeader } from '../../common/formats/gguf/read.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();

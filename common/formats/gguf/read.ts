@@ -100,24 +100,3 @@ export async function readGgufHeader(path: string): Promise<GgufHeader> {
     return { version, metadata, tensors, dataOffset, fileSize: size };
   });
 }
-
-/** Keys llama.cpp asserts on (it aborts the process without them) for the decoder architectures it shares code for. */
-const REQUIRED_PER_ARCH = [
-  'context_length',
-  'embedding_length',
-  'block_count',
-  'feed_forward_length',
-  'attention.head_count',
-];
-
-/** Checks that a header describes a model llama.cpp can load without aborting; returns the header. */
-export function checkLlmHeader(h: GgufHeader): GgufHeader {
-  const arch = h.metadata.get('general.architecture');
-  if (typeof arch !== 'string') throw new GgufError('metadata general.architecture is missing');
-  const missing = REQUIRED_PER_ARCH.map((k) => `${arch}.${k}`).filter((k) => !h.metadata.has(k));
-  if (missing.length > 0) throw new GgufError(`metadata ${missing.join(', ')} missing (llama.cpp would abort on it)`);
-  if (!h.metadata.has('tokenizer.ggml.tokens'))
-    throw new GgufError('metadata tokenizer.ggml.tokens missing: the model has no vocabulary');
-  if (h.tensors.length === 0) throw new GgufError('the file holds no tensors');
-  return h;
-}

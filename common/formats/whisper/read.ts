@@ -11,6 +11,7 @@ import {
   WHISPER_MAGIC,
   type WhisperHparams,
 } from './format.js';
+import { expectedWhisperTensors, tensorMismatch } from './tensors.js';
 
 export class WhisperFileError extends Error {}
 
@@ -41,17 +42,19 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
     c.skip(nMel * nFft * 4);
     const nTokens = await c.i32();
     for (let i = 0; i < nTokens; i++) c.skip(await c.u32());
-    let tensors = 0;
+    const records: { name: string; dims: number[]; type: number }[] = [];
     const seen = new Set<string>();
     while (c.pos < size) {
       const nDims = await c.i32();
       const nameLength = await c.i32();
       const type = await c.i32();
       if (nDims < 1 || nDims > 4 || nameLength < 1 || nameLength > 256)
-        throw new WhisperFileError(`tensor record ${tensors} is malformed`);
+        throw new WhisperFileError(`tensor record ${records.length} is malformed`);
       const dims: number[] = [];
       for (let d = 0; d < nDims; d++) dims.push(await c.i32());
       const name = (await c.need(nameLength)).toString('utf8');
+      if (dims.some((d) => d < 1))
+        throw new WhisperFileError(`tensor ${name} has a dimension below 1: ${dims.join('×')}`);
       // whisper.cpp counts records, not names: a duplicate could hide a missing tensor.
       if (seen.has(name)) throw new WhisperFileError(`tensor ${name} appears twice`);
       seen.add(name);
@@ -62,10 +65,18 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
       } catch {
         throw new WhisperFileError(`truncated: tensor ${name} needs ${bytes} bytes, ${size - c.pos} are left`);
       }
-      tensors += 1;
+      records.push({ name, dims, type });
     }
-    if (tensors !== expectedTensorCount(h))
-      throw new WhisperFileError(`the file has ${tensors} tensors, whisper.cpp expects ${expectedTensorCount(h)}`);
+    if (records.length !== expectedTensorCount(h))
+      throw new WhisperFileError(
+        `the file has ${records.length} tensors, whisper.cpp expects ${expectedTensorCount(h)}`,
+      );
+    // Only now, with the count bounded by the file, is the table of expected tensors small enough to build.
+    const expected = expectedWhisperTensors(h);
+    for (const r of records) {
+      const why = tensorMismatch(expected, h, r);
+      if (why) throw new WhisperFileError(why);
+    }
     return h;
   });
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { llamaMetadata, llamaTensors, shapeForSize, writeDemoLlama } from '../../../../src/models/demo-llama.js';
 import { writeGguf } from '../../../../common/formats/gguf/write.js';
-import { checkLlmHeader, readGgufHeader } from '../../../../common/formats/gguf/read.js';
+import { checkLlmHeader } from '../../../../common/formats/gguf/check.js';
+import { readGgufHeader } from '../../../../common/formats/gguf/read.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();
