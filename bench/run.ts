@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
+import { benchCrashCorpusUp } from './crash-corpus-up.js';
 import { benchCrashCorpus } from './crash-corpus.js';
 import { benchFirstSight } from './first-sight.js';
 import { benchFloor } from './floor.js';
@@ -42,12 +43,16 @@ const benches: Record<string, () => Promise<unknown>> = {
     }),
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
   pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
+  'crash-corpus-up': () => benchCrashCorpusUp({ limit: values.quick ? 10 : undefined }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
 };
 for (const [name, run] of Object.entries(benches)) {
-  if (values.only && !name.startsWith(values.only)) continue;
+  // `--only NAME` runs that benchmark, or every one whose name starts with NAME when none is called exactly that.
+  const chosen =
+    values.only === undefined || name === values.only || (!(values.only in benches) && name.startsWith(values.only));
+  if (!chosen) continue;
   const result = await run();
   if (result) console.log(JSON.stringify({ ...(result as object), samples: undefined }, null, 2));
 }
