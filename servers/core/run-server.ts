@@ -26,6 +26,7 @@ import { ModelRecord } from './model-states.js';
 import { NativeWork } from './native-work.js';
 import { lastLoadTimes } from './ordering.js';
 import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
+import { prefetch } from './prefetch.js';
 import { readServerArgs } from './server-args.js';
 import { createEmitter } from './timing-emitter.js';
 
@@ -72,6 +73,9 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const journal = previousJournal(config, server.name);
   const verdicts = judgeCrash(journal, memory, identityOf, isAlive, (name) => configOf(name).file);
   const native = new NativeWork(server.name, config.stateDir);
+  // The model files go into the page cache while the runtime starts: on a cold disk the two overlap.
+  const toLoad = [...models.values()].filter((m) => m.file && !memory.get(m.name, identityOf(m.name)).quarantined);
+  void prefetch(toLoad.sort((a, b) => a.priority - b.priority).map((m) => m.file!));
 
   const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
   const liveness = new ServerLiveness(server.liveness, models, host, server.liveness?.timeoutMs ?? 2000);

@@ -36,6 +36,12 @@ export const execaSpawner: Spawner = (spec) =>
 
 const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
+/**
+ * What our servers run with unless the config says otherwise: room in libuv's pool for prefetching, header checks and
+ * a read stuck on a dead mount at once (it can only be set before the process starts).
+ */
+const BUILTIN_ENV = { UV_THREADPOOL_SIZE: '8' };
+
 /** Built-in servers run their own main; a foreign command runs under the guard, which ends it when we go. */
 export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?: boolean } = {}): LaunchSpec {
   const env = { ...server.env, MODELCTL_SERVER: server.name };
@@ -48,7 +54,7 @@ export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?
     };
   }
   const args = [...serverArgs(config.file, server.name), ...(opts.warmup ? ['--warmup'] : [])];
-  return { script: serverEntryPath(server.kind), args, env, cwd: config.dir };
+  return { script: serverEntryPath(server.kind), args, env: { ...BUILTIN_ENV, ...env }, cwd: config.dir };
 }
 
 const KEEP_LINES = 20;
