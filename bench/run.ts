@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseSize } from '../common/config/units.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
+import { benchCaps } from './caps.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchCrashCorpusUp } from './crash-corpus-up.js';
 import { benchCrashCorpus } from './crash-corpus.js';
@@ -44,6 +45,13 @@ const benches: Record<string, () => Promise<unknown>> = {
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
   pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
   'crash-corpus-up': () => benchCrashCorpusUp({ limit: values.quick ? 10 : undefined }),
+  caps: () =>
+    benchCaps({
+      reps: Math.min(reps, 2),
+      sizes: values.quick ? [20e6] : [200e6, 1e9, 2e9],
+      counts: values.quick ? [1, 3] : [1, 3, 6],
+      caps: [1, 2, 3],
+    }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),

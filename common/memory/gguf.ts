@@ -12,7 +12,15 @@ export async function estimateGguf(
   server: BuiltinServerConfig,
 ): Promise<MemoryEstimate> {
   const { readGgufFileInfo, GgufInsights } = await import('node-llama-cpp');
-  const insights = await GgufInsights.from(await readGgufFileInfo(file, { logWarnings: false }), llama);
+  // The tokenizer's arrays (150k entries in real models) are not needed for the arithmetic: not parsed.
+  const ignoreKeys = [
+    'tokenizer.ggml.tokens',
+    'tokenizer.ggml.scores',
+    'tokenizer.ggml.token_type',
+    'tokenizer.ggml.merges',
+  ];
+  const info = await readGgufFileInfo(file, { logWarnings: false, ignoreKeys });
+  const insights = await GgufInsights.from(info, llama);
   const weights = insights.estimateModelResourceRequirements({ gpuLayers: 0, useMmap: server.mmap }).cpuRam;
   const context = {
     contextSize: Math.min(server.contextSize, insights.trainContextSize ?? server.contextSize),

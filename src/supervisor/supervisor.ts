@@ -15,6 +15,13 @@ import { formatBytes, formatMs } from '../report/format.js';
 import { forgetInflight } from '../../common/crash-journal.js';
 import { attributeCrash, exitReason, maxStartupCrashRestarts } from './crash.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
+import {
+  canRestorePriority,
+  lastColdStartMs,
+  offCriticalPath,
+  OFF_PATH_NICENESS,
+  setProcessPriority,
+} from './policies/critical-path.js';
 import { restartDelay } from './policies/restart.js';
 import { httpProbe, waitUntilReady, type Outcome, type Probe } from './readiness.js';
 import { launchSpec, ServerProcess, execaSpawner, type Spawner } from './server-process.js';
@@ -32,6 +39,8 @@ export interface SupervisorOptions {
   warmup?: boolean;
   /** Watch ready servers (`liveness` in models.yaml); coldstart-test, a start-up test, does not. */
   watch?: boolean;
+  /** Start the servers off the last critical path at lower CPU priority (policies/critical-path.ts); default on. */
+  scheduleByCriticalPath?: boolean;
   spawner?: Spawner;
   probe?: Probe;
 }
@@ -69,6 +78,8 @@ export class Supervisor extends EventEmitter {
   private readonly abort = new AbortController();
   private shuttingDown?: Promise<void>;
   private abortReason?: string;
+  /** Servers whose first start runs at lower CPU priority until they are ready. */
+  private offPath = new Set<string>();
 
   constructor(
     private readonly config: Config,
@@ -143,6 +154,7 @@ export class Supervisor extends EventEmitter {
    */
   async up(): Promise<SummaryRow[]> {
     const deadline = this.opts.deadlineMs ?? this.opts.budgetMs;
+    this.offPath = this.scheduleByCriticalPath();
     const races = this.servers.map(async (s) => ({ s, outcome: await this.bringUp(s, deadline) }));
     const pending = new Set(races);
     for (const race of races) void race.then(() => pending.delete(race));
@@ -169,7 +181,10 @@ export class Supervisor extends EventEmitter {
     this.setState(s, 'starting');
     for (let crashes = 0; ; crashes++) {
       const proc = this.spawn(s);
+      const lowered = this.offPath.delete(s.config.name) && proc.pid !== undefined;
+      if (lowered) setProcessPriority(proc.pid!, OFF_PATH_NICENESS);
       const outcome = await this.waitReady(s, proc, deadline - this.now());
+      if (lowered) setProcessPriority(proc.pid!, 0);
       if (outcome.kind === 'ready') {
         s.readyAt = this.now();
         if (s.state === 'starting') this.setState(s, 'ready');
@@ -184,6 +199,21 @@ export class Supervisor extends EventEmitter {
       this.send({ type: 'restart', server: s.config.name, attempt: s.restarts, delayMs: 0, at: this.now(), reason });
       this.setState(s, 'starting');
     }
+  }
+
+  /**
+   * The servers that start at lower CPU priority (see policies/critical-path.ts): none when asked not to, when this
+   * process could not restore their priority, or without a last cold start of every server.
+   */
+  private scheduleByCriticalPath(): Set<string> {
+    const off = this.opts.scheduleByCriticalPath === false || this.servers.length < 2 || !canRestorePriority();
+    if (off) return new Set();
+    const last = new Map(
+      this.servers.map((s) => [s.config.name, lastColdStartMs(this.config.stateDir, s.config.name)]),
+    );
+    // Only our servers: a foreign command runs under the guard, whose child the change would not reach in time.
+    const ours = new Set(this.servers.filter((s) => isBuiltin(s.config)).map((s) => s.config.name));
+    return new Set([...offCriticalPath(last)].filter((name) => ours.has(name)));
   }
 
   private explain(s: ManagedServer, o: Exclude<Outcome, { kind: 'ready' }>): ModelctlError {

@@ -1,0 +1,70 @@
+// Start-up scheduling by critical path: the stack is ready when its slowest server is, and on a machine with few
+// cores the servers' start-ups compete for them. So while the stack starts, the servers that were ready sooner last
+// time run at a lower CPU priority (nice 10) and the slowest gets the cores first; each is put back to normal priority
+// (every thread) the moment it is ready. Only where priority can be raised again (root or CAP_SYS_NICE): an
+// unprivileged supervisor could lower a server's priority but never restore it.
+import { openSync, readdirSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { getPriority, setPriority } from 'node:os';
+import { timingLogFile } from '../../../common/timing/writer.js';
+
+/** Niceness for the servers off the critical path while they start. */
+export const OFF_PATH_NICENESS = 10;
+
+/** The cold start of a server's last run, from the end of its timing log (`server_ready`), if there is one. */
+export function lastColdStartMs(stateDir: string, server: string): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(timingLogFile(stateDir, server), 'r');
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const ready = tail
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.includes('"server_ready"'))
+      .at(-1);
+    return ready ? (JSON.parse(ready) as { ms?: number }).ms : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Which servers start at lower priority: every one but the slowest last time; none without a full history. */
+export function offCriticalPath(lastMs: Map<string, number | undefined>): Set<string> {
+  const known = [...lastMs].filter((e): e is [string, number] => e[1] !== undefined);
+  if (known.length < 2 || known.length !== lastMs.size) return new Set();
+  const slowest = known.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  return new Set(known.map(([name]) => name).filter((name) => name !== slowest));
+}
+
+/** True when this process may raise a priority again (it can set its own niceness below where it is). */
+export function canRestorePriority(): boolean {
+  const own = getPriority();
+  try {
+    setPriority(own - 1);
+    setPriority(own);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets every thread of `pid` to `niceness`; a thread or process already gone is skipped. */
+export function setProcessPriority(pid: number, niceness: number): void {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(join('/proc', String(pid), 'task'));
+  } catch {
+    tasks = [String(pid)];
+  }
+  for (const tid of tasks) {
+    try {
+      setPriority(Number(tid), niceness);
+    } catch {
+      // gone, or not ours to change: nothing to do
+    }
+  }
+}
