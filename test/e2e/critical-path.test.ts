@@ -19,7 +19,7 @@ function niceness(pid: number): number[] {
 }
 
 describe('start-up by critical path', () => {
-  it('starts the server that was ready sooner last time at lower priority, every thread restored when ready', async () => {
+  it('starts a server ready sooner last time at lower priority, every thread restored when ready', async () => {
     mkdirSync(join(dir, 'models'));
     await writeDemoLlama(join(dir, 'models/chat.gguf'), { name: 'chat', bytes: 500_000, seed: 'chat' });
     await writeDemoWhisper(join(dir, 'whisper.bin'), { seed: 'w' });
