@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printing JSON with medians and side-by-side ratios. `--quick` for a smoke run.
 import { parseArgs } from 'node:util';
 import { parseSize } from '../common/config/units.js';
+import { benchAdmission } from './admission.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchCaps } from './caps.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
@@ -52,6 +53,7 @@ const benches: Record<string, () => Promise<unknown>> = {
       counts: values.quick ? [1, 3] : [1, 3, 6],
       caps: [1, 2, 3],
     }),
+  admission: () => benchAdmission({ reps: Math.min(reps, 3), sizes: values.quick ? [20e6] : [200e6, 1e9, 2e9] }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
