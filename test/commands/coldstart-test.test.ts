@@ -8,3 +8,29 @@ describe('modelctl coldstart-test', () => {
     expect(help.stdout).toMatch(/--threshold <percent>\s+flag models whose load got slower[^(]*\(default: "20%"\)/);
   });
 });
+
+describe('modelctl coldstart-test with a baseline that is not a report', () => {
+  it('says what is wrong with it and exits 2 before starting anything (it used to turn the comparison off)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
+    const config = join(dir, 'models.yaml');
+    writeFileSync(config, 'servers:\n  x: { command: [sleep, "60"], port: 9 }\n');
+    for (const [content, reason] of [
+      ['{"passed": tr', /baseline .*broken\.json: not valid JSON/],
+      ['{"passed": true}', /baseline .*broken\.json: not a coldstart-test report \(it has no "servers" list\)/],
+    ] as const) {
+      writeFileSync(join(dir, 'broken.json'), content);
+      const run = await execa(
+        'node',
+        ['bin/modelctl.js', 'coldstart-test', '-c', config, '--baseline', join(dir, 'broken.json')],
+        {
+          reject: false,
+        },
+      );
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(reason);
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { health, startServer, until, type RunningServer } from '../helpers/serve
 const dir = tempDir();
 
 beforeAll(async () => {
-  for (const name of ['fast', 'other', 'late.real'])
+  for (const name of ['fast', 'other', 'late.real', 'optional.real'])
     await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
   writeFileSync(join(dir, 'corrupt.gguf'), 'not a model');
 });
@@ -107,6 +107,38 @@ servers:
       attempts: 2,
       error: expect.stringContaining('corrupt.gguf'),
     });
+  });
+});
+
+describe('a model that is not required', () => {
+  it('does not hold its server back: ready (with its cold start metric) while it still loads', async () => {
+    // Before: the server waited for every model, required or not, so an optional model's retry set the cold start.
+    const gate = modelGate(join(dir, 'optional.gguf'));
+    const port = await freePort();
+    const server = startServer(
+      'llm',
+      `servers:
+  llm:
+    kind: llm
+    port: ${port}
+    models:
+      - { name: fast, path: fast.gguf }
+      - { name: optional, path: optional.gguf, required: false }
+`,
+      dir,
+      port,
+    );
+    const ready = await until(async () => {
+      const r = await health(server);
+      return r.code === 200 ? r : undefined;
+    }, server);
+    expect(ready.body.models.map((m) => m.state)).toEqual(['ready', 'loading']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^cold_start_seconds\{server="llm"\} [\d.]+$/m);
+    gate.release(join(dir, 'optional.real.gguf'));
+    await until(async () => ((await health(server)).body.models[1]!.state === 'ready' ? true : undefined), server);
+    const out = server.output();
+    expect(out.indexOf('llm ready: cold start')).toBeLessThan(out.indexOf('optional ready in'));
   });
 });
 
