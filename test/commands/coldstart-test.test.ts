@@ -10,7 +10,7 @@ describe('modelctl coldstart-test', () => {
 });
 
 describe('modelctl coldstart-test with a baseline that is not a report', () => {
-  it('says what is wrong with it and exits 2 before starting anything (it used to turn the comparison off)', async () => {
+  it('says what is wrong with it and exits 2 before starting anything (it used to turn comparing off)', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
