@@ -10,9 +10,7 @@ import { coldStartTable } from '../report/coldstart-table.js';
 import { junitXml } from '../report/junit.js';
 import { paint } from '../report/style.js';
 import { budgetFlag } from '../flags.js';
-import { pullOrThrow } from '../models/pull.js';
-import { hubFromEnv } from '../models/hf.js';
-import { obtainedNow, pullView } from '../report/pull-view.js';
+import { pullMissing } from '../pull-first.js';
 import { decidingRun } from '../coldstart/deciding-run.js';
 import type { SupervisorEvent } from '../supervisor/events.js';
 import { buildTimeline } from '../report/timeline/build.js';
@@ -63,14 +61,7 @@ export async function coldstartTest(opts: ColdStartOptions): Promise<void> {
     if (!opts.json) console.log(text);
   };
 
-  if (opts.pull) {
-    const view = pullView(config, { quiet: opts.json, show: obtainedNow, out: say });
-    await pullOrThrow(config, {
-      hub: hubFromEnv(process.env),
-      onEvent: (e) => view.event(e),
-      onResult: (r) => view.result(r),
-    }).finally(() => view.close());
-  }
+  if (opts.pull) await pullMissing(config, { quiet: opts.json, out: say });
   // One run is judged against the budget itself; with several, a run may overrun (up to twice) and the median decides.
   const deadlineMs = runs === 1 ? budgetMs : budgetMs * 2;
   const results: RunResult[] = [];

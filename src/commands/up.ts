@@ -11,9 +11,7 @@ import { assertPortsFree } from '../supervisor/ports.js';
 import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { runDetached, tellParent } from './detach.js';
-import { pullOrThrow } from '../models/pull.js';
-import { hubFromEnv } from '../models/hf.js';
-import { obtainedNow, pullView } from '../report/pull-view.js';
+import { pullMissing } from '../pull-first.js';
 import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {
@@ -42,14 +40,7 @@ export async function up(opts: UpOptions): Promise<void> {
   const budgetMs = budgetFlag(config, opts.budget);
   const quietNote = (text: string) =>
     opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text);
-  if (opts.pull) {
-    const view = pullView(config, { quiet: opts.json, show: obtainedNow, out: quietNote });
-    await pullOrThrow(config, {
-      hub: hubFromEnv(process.env),
-      onEvent: (e) => view.event(e),
-      onResult: (r) => view.result(r),
-    }).finally(() => view.close());
-  }
+  if (opts.pull) await pullMissing(config, { quiet: opts.json, out: quietNote });
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 

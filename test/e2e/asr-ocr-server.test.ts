@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoWhisper } from '../../src/models/demo-whisper.js';
 import { encodeWav } from '../../servers/asr-ocr/wav.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
-import { health, startServer, until, type RunningServer } from '../helpers/server.js';
+import { health, startServer, until, type RunningServer, settled } from '../helpers/server.js';
 
 const dir = tempDir();
 const SENTENCE = 'Cold starts are measured here';
@@ -250,10 +250,7 @@ servers:
       dir,
       port,
     );
-    const h = await until(async () => {
-      const r = await health(server);
-      return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined;
-    }, server);
+    const h = await settled(server);
     expect(h.body.status).toBe('failed');
     expect(h.body.models[0]).toMatchObject({
       name: 'speech',

@@ -6,7 +6,7 @@ import { llamaMetadata, llamaTensors, shapeForSize, writeDemoLlama } from '../..
 import { writeGguf } from '../../common/formats/gguf/write.js';
 import { modelGate } from '../helpers/gate.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
-import { health, startServer, until, type RunningServer } from '../helpers/server.js';
+import { health, startServer, until, type RunningServer, settled } from '../helpers/server.js';
 
 const dir = tempDir();
 const config = (port: number, models: string[], extra = '') => `
@@ -230,14 +230,7 @@ describe('LLM server with corrupt models', () => {
   beforeAll(async () => {
     const port = await freePort();
     server = startServer('llm', config(port, ['chat', ...bad]), dir, port);
-    await until(
-      async () =>
-        (await health(server)).body.status === 'failed' &&
-        (await health(server)).body.models.every((m) => ['ready', 'failed'].includes(m.state))
-          ? true
-          : undefined,
-      server,
-    );
+    await settled(server);
   });
 
   it('fails each corrupt model after its retry, naming the file and the reason', async () => {

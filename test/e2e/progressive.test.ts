@@ -6,7 +6,7 @@ import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { modelGate } from '../helpers/gate.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { modelctl } from '../helpers/modelctl.js';
-import { health, startServer, until, type RunningServer } from '../helpers/server.js';
+import { health, startServer, until, type RunningServer, settled } from '../helpers/server.js';
 
 const dir = tempDir();
 
@@ -15,6 +15,17 @@ beforeAll(async () => {
     await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
   writeFileSync(join(dir, 'corrupt.gguf'), 'not a model');
 });
+
+/** Starts an LLM server on `port` with these model entries and server settings (YAML flow lines). */
+const llmServer = (port: number, models: string[], settings: string[] = []) =>
+  startServer(
+    'llm',
+    ['servers:', '  llm:', '    kind: llm', `    port: ${port}`, ...settings.map((s) => `    ${s}`), '    models:']
+      .concat(models.map((m) => `      - ${m}`))
+      .join('\n'),
+    dir,
+    port,
+  );
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -81,24 +92,9 @@ servers:
 
   it('keeps a server ok when a model that is not required fails, and reports the failure', async () => {
     const port = await freePort();
-    const server = startServer(
-      'llm',
-      `servers:
-  llm:
-    kind: llm
-    port: ${port}
-    retryDelay: 100ms
-    models:
-      - { name: fast, path: fast.gguf }
-      - { name: extra, path: corrupt.gguf, required: false }
-`,
-      dir,
-      port,
-    );
-    const h = await until(async () => {
-      const r = await health(server);
-      return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined;
-    }, server);
+    const models = ['{ name: fast, path: fast.gguf }', '{ name: extra, path: corrupt.gguf, required: false }'];
+    const server = llmServer(port, models, ['retryDelay: 100ms']);
+    const h = await settled(server);
     expect(h.code).toBe(200);
     expect(h.body.status).toBe('ok');
     expect(h.body.models[1]).toMatchObject({
@@ -115,19 +111,10 @@ describe('a model that is not required', () => {
     // Before: the server waited for every model, required or not, so an optional model's retry set the cold start.
     const gate = modelGate(join(dir, 'optional.gguf'));
     const port = await freePort();
-    const server = startServer(
-      'llm',
-      `servers:
-  llm:
-    kind: llm
-    port: ${port}
-    models:
-      - { name: fast, path: fast.gguf }
-      - { name: optional, path: optional.gguf, required: false }
-`,
-      dir,
-      port,
-    );
+    const server = llmServer(port, [
+      '{ name: fast, path: fast.gguf }',
+      '{ name: optional, path: optional.gguf, required: false }',
+    ]);
     const ready = await until(async () => {
       const r = await health(server);
       return r.code === 200 ? r : undefined;
@@ -146,19 +133,10 @@ describe('warm-up once, and metrics', () => {
   let warm: RunningServer;
   beforeAll(async () => {
     const port = await freePort();
-    warm = startServer(
-      'llm',
-      `servers:
-  llm:
-    kind: llm
-    port: ${port}
-    warmup: true
-    models:
-      - { name: fast, path: fast.gguf }
-      - { name: other, path: other.gguf, warmup: false }
-`,
-      dir,
+    warm = llmServer(
       port,
+      ['{ name: fast, path: fast.gguf }', '{ name: other, path: other.gguf, warmup: false }'],
+      ['warmup: true'],
     );
     await until(async () => ((await health(warm)).code === 200 ? true : undefined), warm);
   });
@@ -200,12 +178,7 @@ describe('warm-up once, and metrics', () => {
 
   it('exposes the load, state, request and cold-start metrics as valid Prometheus text', async () => {
     const port = await freePort();
-    const server = startServer(
-      'llm',
-      `servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models:\n      - { name: fast, path: fast.gguf }\n`,
-      dir,
-      port,
-    );
+    const server = llmServer(port, ['{ name: fast, path: fast.gguf }']);
     await until(async () => ((await health(server)).code === 200 ? true : undefined), server);
     await post(`${server.url}/v1/completions`, { model: 'fast', prompt: 'hi', max_tokens: 2 });
     const res = await fetch(`${server.url}/metrics`);

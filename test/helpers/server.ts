@@ -74,3 +74,11 @@ export async function health(server: RunningServer): Promise<{
   const res = await fetch(`${server.url}/health`);
   return { code: res.status, body: (await res.json()) as never };
 }
+
+/** Waits until every model of the server has landed (ready or failed) and returns that /health. */
+export function settled(server: RunningServer): ReturnType<typeof health> {
+  return until(async () => {
+    const r = await health(server);
+    return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined;
+  }, server);
+}

@@ -20,6 +20,23 @@ export interface TensorSpec {
 
 const CHUNK = 4 << 20;
 
+type Scalar = string | number | bigint | boolean;
+
+/** How each fixed-size metadata type is written, little-endian as GGUF stores it. */
+const SCALARS: Partial<Record<ValueType, { bytes: number; write(b: Buffer, v: Scalar): void }>> = {
+  [ValueType.UINT8]: { bytes: 1, write: (b, v) => b.writeUInt8(v as number) },
+  [ValueType.INT8]: { bytes: 1, write: (b, v) => b.writeInt8(v as number) },
+  [ValueType.UINT16]: { bytes: 2, write: (b, v) => b.writeUInt16LE(v as number) },
+  [ValueType.INT16]: { bytes: 2, write: (b, v) => b.writeInt16LE(v as number) },
+  [ValueType.UINT32]: { bytes: 4, write: (b, v) => b.writeUInt32LE(v as number) },
+  [ValueType.INT32]: { bytes: 4, write: (b, v) => b.writeInt32LE(v as number) },
+  [ValueType.FLOAT32]: { bytes: 4, write: (b, v) => b.writeFloatLE(v as number) },
+  [ValueType.BOOL]: { bytes: 1, write: (b, v) => b.writeUInt8(v ? 1 : 0) },
+  [ValueType.UINT64]: { bytes: 8, write: (b, v) => b.writeBigUInt64LE(BigInt(v as bigint)) },
+  [ValueType.INT64]: { bytes: 8, write: (b, v) => b.writeBigInt64LE(BigInt(v as bigint)) },
+  [ValueType.FLOAT64]: { bytes: 8, write: (b, v) => b.writeDoubleLE(v as number) },
+};
+
 /** Builds header bytes: magic, version, counts, metadata, tensor infos, padded to the data section. */
 export function encodeHeader(metadata: Record<string, MetadataValue>, tensors: Omit<TensorSpec, 'fill'>[]): Buffer {
   const parts: Buffer[] = [];
@@ -39,46 +56,12 @@ export function encodeHeader(metadata: Record<string, MetadataValue>, tensors: O
     parts.push(bytes);
   };
   const scalar = (type: ValueType, v: string | number | bigint | boolean) => {
-    const b = Buffer.alloc(8);
-    switch (type) {
-      case ValueType.STRING:
-        return str(v as string);
-      case ValueType.UINT8:
-        b.writeUInt8(v as number);
-        return parts.push(b.subarray(0, 1));
-      case ValueType.INT8:
-        b.writeInt8(v as number);
-        return parts.push(b.subarray(0, 1));
-      case ValueType.UINT16:
-        b.writeUInt16LE(v as number);
-        return parts.push(b.subarray(0, 2));
-      case ValueType.INT16:
-        b.writeInt16LE(v as number);
-        return parts.push(b.subarray(0, 2));
-      case ValueType.UINT32:
-        b.writeUInt32LE(v as number);
-        return parts.push(b.subarray(0, 4));
-      case ValueType.INT32:
-        b.writeInt32LE(v as number);
-        return parts.push(b.subarray(0, 4));
-      case ValueType.FLOAT32:
-        b.writeFloatLE(v as number);
-        return parts.push(b.subarray(0, 4));
-      case ValueType.BOOL:
-        b.writeUInt8(v ? 1 : 0);
-        return parts.push(b.subarray(0, 1));
-      case ValueType.UINT64:
-        b.writeBigUInt64LE(BigInt(v as bigint));
-        return parts.push(b);
-      case ValueType.INT64:
-        b.writeBigInt64LE(BigInt(v as bigint));
-        return parts.push(b);
-      case ValueType.FLOAT64:
-        b.writeDoubleLE(v as number);
-        return parts.push(b);
-      default:
-        throw new Error(`cannot encode GGUF value type ${type}`);
-    }
+    if (type === ValueType.STRING) return str(v as string);
+    const encoding = SCALARS[type];
+    if (!encoding) throw new Error(`cannot encode GGUF value type ${type}`);
+    const b = Buffer.alloc(encoding.bytes);
+    encoding.write(b, v);
+    parts.push(b);
   };
 
   u32(GGUF_MAGIC);
