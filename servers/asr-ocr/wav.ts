@@ -4,7 +4,7 @@ import { HttpError } from '../core/http-error.js';
 
 export const WHISPER_RATE = 16_000;
 
-interface Format {
+export interface Format {
   encoding: number;
   channels: number;
   rate: number;
@@ -101,22 +101,28 @@ export function toWhisperPcm(samples: Float32Array, rate: number): ArrayBuffer {
   return out.buffer;
 }
 
+/** A canonical 44-byte RIFF/WAVE header for `dataBytes` of audio in the given format. */
+export function wavHeader(f: Format, dataBytes: number): Buffer {
+  const frameBytes = (f.bits / 8) * f.channels;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(f.encoding, 20);
+  header.writeUInt16LE(f.channels, 22);
+  header.writeUInt32LE(f.rate, 24);
+  header.writeUInt32LE(f.rate * frameBytes, 28);
+  header.writeUInt16LE(frameBytes, 32);
+  header.writeUInt16LE(f.bits, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
 /** Writes a 16-bit mono WAV: used by tests and benchmarks to make real audio. */
 export function encodeWav(samples: Float32Array, rate: number): Buffer {
   const data = Buffer.alloc(samples.length * 2);
   samples.forEach((s, i) => data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(s * 32767))), i * 2));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(PCM, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return Buffer.concat([wavHeader({ encoding: PCM, channels: 1, rate, bits: 16 }, data.length), data]);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../servers/core/http-error.js';
 import { sniffImage } from '../../../servers/asr-ocr/image.js';
-import { encodeWav, parseWav, toWhisperPcm } from '../../../servers/asr-ocr/wav.js';
+import { encodeWav, parseWav, toWhisperPcm, wavHeader } from '../../../servers/asr-ocr/wav.js';
 
 const tone = (rate: number, seconds: number) =>
   Float32Array.from({ length: rate * seconds }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
@@ -20,20 +20,7 @@ function stereoFloatWav(rate: number, frames: number): Buffer {
     data.writeFloatLE(0.25, i * 8);
     data.writeFloatLE(0.75, i * 8 + 4);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(3, 20);
-  h.writeUInt16LE(2, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 8, 28);
-  h.writeUInt16LE(8, 32);
-  h.writeUInt16LE(32, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return Buffer.concat([wavHeader({ encoding: 3, channels: 2, rate, bits: 32 }, data.length), data]);
 }
 
 describe('WAV input', () => {
