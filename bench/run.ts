@@ -6,6 +6,7 @@ import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchCaps } from './caps.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
 import { benchCrashCorpusUp } from './crash-corpus-up.js';
+import { benchCrashRecovery } from './crash-recovery.js';
 import { benchCrashCorpus } from './crash-corpus.js';
 import { benchFirstSight } from './first-sight.js';
 import { benchFloor } from './floor.js';
@@ -54,6 +55,7 @@ const benches: Record<string, () => Promise<unknown>> = {
       caps: [1, 2, 3],
     }),
   admission: () => benchAdmission({ reps: Math.min(reps, 3), sizes: values.quick ? [20e6] : [200e6, 1e9, 2e9] }),
+  'crash-recovery': () => benchCrashRecovery({ reps: Math.min(reps, 3) }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
