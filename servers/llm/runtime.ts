@@ -27,6 +27,10 @@ export async function createRuntime(server: Pick<BuiltinServerConfig, 'gpu' | 't
     llama.maxThreads = server.threads;
     return llama;
   }
-  if (started) void started.then((l) => l.dispose(), () => {});
+  if (started)
+    void started.then(
+      (l) => l.dispose(),
+      () => {},
+    );
   return createLlama(server.gpu, server.threads);
 }
