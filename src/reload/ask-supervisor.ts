@@ -23,8 +23,10 @@ export function askSupervisor(
         const line = JSON.parse(buffer.slice(0, end)) as ControlLine | { type: 'error'; error: string };
         buffer = buffer.slice(end + 1);
         if (line.type === 'error') return reject(new ModelctlError(`the supervisor refused: ${line.error}`));
-        if (line.type === 'result') result = line;
-        else onLine(line);
+        if (line.type === 'result') {
+          const { type: _result, ...rest } = line;
+          result = rest;
+        } else onLine(line);
       }
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {

@@ -3,10 +3,10 @@
 // socket, not a signal and a file: the caller gets the plan, each step as it happens and an exit code, from a detached
 // supervisor and a foreground `up` alike, and a second caller waits its turn instead of racing the first.
 import { createHash } from 'node:crypto';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import type { SupervisorEvent } from './events.js';
 import type { ReloadResult, StackReloader } from './reload.js';
@@ -55,6 +55,7 @@ async function serve(socket: Socket, line: string, sup: Supervisor, reloader: St
 
 /** Listens on `path` (a socket left by a supervisor that died is replaced); resolves with how to close it. */
 export async function listenForControl(path: string, sup: Supervisor, reloader: StackReloader): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true });
   rmSync(path, { force: true });
   const server = createServer((socket) => {
     socket.setEncoding('utf8');
