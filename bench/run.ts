@@ -9,6 +9,7 @@ import { benchLiveness } from './liveness.js';
 import { benchLlmLoad } from './llm-load.js';
 import { benchPull } from './pull.js';
 import { benchReadiness } from './readiness.js';
+import { benchReload } from './reload.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
 const { values } = parseArgs({
@@ -40,6 +41,7 @@ const benches: Record<string, () => Promise<unknown>> = {
     }),
   'first-sight': () => benchFirstSight({ reps, sizeBytes: size('200MB') }),
   pull: () => benchPull({ reps, sizeBytes: size('200MB'), capBytesPerSecond: 40_000_000 }),
+  reload: () => benchReload({ reps: values.quick ? 1 : Math.max(3, Math.min(reps, 5)), sizeBytes: size('200MB') }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
 };
