@@ -183,7 +183,7 @@ describe('modelctl reload on a running stack (up -d)', () => {
 });
 
 describe('modelctl reload and SIGHUP on a foreground up', () => {
-  it('applies a change asked for from another terminal, and another sent as SIGHUP, in up’s own event stream', async () => {
+  it('applies a change asked for from another terminal, and one sent as SIGHUP, in up’s event stream', async () => {
     const file = join(dir, 'foreground.yaml');
     const ports = { llm: await freePort(), asr: await freePort() };
     writeFileSync(file, stackText(ports, [CHAT]));
