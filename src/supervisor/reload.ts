@@ -117,7 +117,14 @@ export class StackReloader {
     if (step.action === 'stop') return sup.drop(s);
     if (step.action === 'restart') {
       if (s.config.host !== section!.host || s.config.port !== section!.port) await assertFree(section!);
-      return sup.restartWith(s, section!, `config changed: ${step.reasons.join(', ')}`);
+      const old = s.config;
+      try {
+        return await sup.restartWith(s, section!, `config changed: ${step.reasons.join(', ')}`);
+      } catch (err) {
+        // Not ready with its new settings: back to its old ones, so the step leaves it as it was.
+        await sup.restartWith(s, old, `back to its old settings: ${messageOf(err)}`).catch(() => {});
+        throw err;
+      }
     }
     const hasModels = step.models.add.length + step.models.remove.length + step.models.swap.length > 0;
     if (!isBuiltin(section!) || (!hasModels && step.models.update.length === 0)) {

@@ -24,7 +24,8 @@ servers:
 async function running() {
   const text = await stackText();
   const parse = (t: string) => parseConfig(t, join(dir, 'models.yaml'), {});
-  const { spawner, children } = fakeSpawner((c) => setTimeout(() => c.ready(), 5));
+  // A server started with BROKEN in its environment exits before it is ready.
+  const { spawner, children } = fakeSpawner((c) => setTimeout(() => (c.spec.env.BROKEN ? c.exit(1) : c.ready()), 5));
   const sup = new Supervisor(parse(text), { budgetMs: 5000, graceMs: 50, spawner });
   const events: SupervisorEvent[] = [];
   sup.on('event', (e: SupervisorEvent) => events.push(e));
@@ -62,6 +63,21 @@ describe('a running stack taking a new config', () => {
     expect(t.child('a')).toBe(before);
     expect(before.signals).toEqual([]);
     expect(t.sup.servers.find((s) => s.config.name === 'b')!.config.port).toBe(port);
+  });
+
+  it('brings a server whose restart failed back with its old settings, and says the step failed', async () => {
+    const t = await running();
+    t.file.text = t.file.text.replace(/(b: \{ kind: llm, port: \d+)/, '$1, env: { BROKEN: "1" }');
+    const result = await t.reloader.reload();
+    expect(result).toMatchObject({ ok: false, exitCode: 1, error: expect.stringContaining('server b exited') });
+    const b = t.sup.servers.find((s) => s.config.name === 'b')!;
+    expect(b.state).toBe('ready');
+    expect(b.config.env).toEqual({});
+    expect(t.children.filter((c) => c.spec.args.includes('b')).map((c) => Boolean(c.spec.env.BROKEN))).toEqual([
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('changes nothing for a config that is not valid, and says why with exit code 2', async () => {
