@@ -82,7 +82,9 @@ export async function benchCrashRecovery(opts: { reps: number }) {
       coldStartMs: { goodAlone: round(median(alone)), withLoadAbortingModel: round(median(withCrash)) },
       crashAtStartupCostsMs: round(median(withCrash) - median(alone)),
       requestCrashToReadyMs: round(median(back)),
-      note: 'start-up: two crash restarts (the suspect retried alone, then quarantined); after ready: backoff 1 s included',
+      note:
+        'start-up: two crash restarts (the suspect retried alone, then quarantined); ' +
+        'after ready: backoff 1 s included',
     };
     saveResult('crash-recovery', result);
     return result;

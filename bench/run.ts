@@ -14,6 +14,7 @@ import { benchLiveness } from './liveness.js';
 import { benchLlmLoad } from './llm-load.js';
 import { benchPull } from './pull.js';
 import { benchReadiness } from './readiness.js';
+import { benchReload } from './reload.js';
 import { benchWarmupOrder } from './warmup-order.js';
 
 const { values } = parseArgs({
@@ -56,6 +57,7 @@ const benches: Record<string, () => Promise<unknown>> = {
     }),
   admission: () => benchAdmission({ reps: Math.min(reps, 3), sizes: values.quick ? [20e6] : [200e6, 1e9, 2e9] }),
   'crash-recovery': () => benchCrashRecovery({ reps: Math.min(reps, 3) }),
+  reload: () => benchReload({ reps: values.quick ? 1 : Math.max(3, Math.min(reps, 5)), sizeBytes: size('200MB') }),
   'coldstart-settings': () =>
     benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readJsonFile, writeJsonAtomically } from './json-file.js';
 
 /** What a model was doing in native code. */
-export type NativePhase = 'load' | 'verify' | 'warmup' | 'first-request' | 'request' | 'check';
+export type NativePhase = 'load' | 'verify' | 'warmup' | 'first-request' | 'request' | 'check' | 'unload';
 
 export const LOAD_PHASES: readonly NativePhase[] = ['load', 'verify', 'warmup'];
 

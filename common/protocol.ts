@@ -15,9 +15,36 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
  * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
  * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
  * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
+ * `swapping`: it serves while its new copy loads. `unloading`: it takes no new requests and waits for those in flight
+ * before it is freed; `unloaded`: freed (by `POST /admin/models/{name}/unload`, or on its way out of the config).
  */
 export type ModelState =
-  'queued' | 'loading' | 'waiting' | 'retrying' | 'ready' | 'unhealthy' | 'failed' | 'quarantined';
+  | 'queued'
+  | 'loading'
+  | 'waiting'
+  | 'retrying'
+  | 'ready'
+  | 'unhealthy'
+  | 'swapping'
+  | 'unloading'
+  | 'unloaded'
+  | 'failed'
+  | 'quarantined';
+
+/** Every model state, in lifecycle order (metrics export one sample per state). */
+export const MODEL_STATES: readonly ModelState[] = [
+  'queued',
+  'loading',
+  'waiting',
+  'retrying',
+  'ready',
+  'unhealthy',
+  'swapping',
+  'unloading',
+  'unloaded',
+  'failed',
+  'quarantined',
+];
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or
@@ -49,6 +76,18 @@ export interface HealthBody {
   models: ModelStatusBody[];
 }
 
+/** What a server did when it applied its section of a new config (`POST /admin/reload`, or the supervisor's ask). */
+export interface ReloadOutcome {
+  ok: boolean;
+  /** The config version the server read. */
+  version: string;
+  /** Per model: `added`, `removed`, `swapped`, `updated`, or why it did not happen. */
+  models: { name: string; action: string; ok: boolean; error?: string }[];
+  /** Why the reload did not happen at all (bad config, process settings changed, another reload under way). */
+  error?: string;
+  ms: number;
+}
+
 /** Server → supervisor over IPC (like systemd's READY=1): every timing event, serving, then ready or failed. */
 export type ServerMessage =
   | { type: 'timing'; event: TimingEvent }
@@ -56,10 +95,15 @@ export type ServerMessage =
   | { type: 'ready'; ms: number; quarantined: string[] }
   | { type: 'failed'; error: string }
   /** The answer to a ping: `healthy` is false when every model failed its deep liveness check. */
-  | { type: 'pong'; id: number; healthy: boolean };
+  | { type: 'pong'; id: number; healthy: boolean }
+  /** The answer to `reload`. */
+  | { type: 'reloaded'; id: number; outcome: ReloadOutcome };
 
-/** Supervisor → server over IPC: the watchdog's heartbeat. A server whose event loop is blocked cannot answer. */
-export type SupervisorMessage = { type: 'ping'; id: number };
+/**
+ * Supervisor → server over IPC: the watchdog's heartbeat (a server whose event loop is blocked cannot answer), and
+ * "apply your section of the config file again", naming the version the supervisor planned with.
+ */
+export type SupervisorMessage = { type: 'ping'; id: number } | { type: 'reload'; id: number; version: string };
 
 /** One model's answer to `POST /admin/warmup`. */
 export interface WarmupResult {

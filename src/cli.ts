@@ -90,6 +90,28 @@ program
   .action(async (model, opts) => (await import('./commands/warmup.js')).warmup(model, opts));
 
 program
+  .command('reload')
+  .description(
+    'apply a changed models.yaml to the running stack: only what changed (models swapped in place, a server whose ' +
+      'process settings changed restarted alone); a bad file changes nothing',
+  )
+  .addOption(configOption())
+  .option('--dry-run', 'print what would change, change nothing')
+  .addOption(json('print the plan and every step as JSON events, then the result'))
+  .option('--no-pull', 'do not make or download missing model files first')
+  .addHelpText(
+    'after',
+    `
+Reads the config file again, plans the difference with the running stack and applies it; the servers and models it
+does not touch keep running (same pids, same load times). A model whose file or type changed is loaded again beside
+the old copy, which serves until the new one is ready (or, when memory does not hold both, goes first: its requests
+get 503 with Retry-After meanwhile). SIGHUP to the supervisor does the same (without the pull).
+Exit codes: 0 applied, 1 a step failed (it keeps running as before) or no stack runs, 2 the config is not valid
+(nothing changed).`,
+  )
+  .action(async (opts) => (await import('./commands/reload.js')).reload(opts));
+
+program
   .command('status')
   .description(
     'show the running stack: servers, pids, ports, states, per-model state and load times (exit 1 if none runs)',

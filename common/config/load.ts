@@ -1,12 +1,13 @@
 // Reads models.yaml once: YAML → ${ENV} → schema → cross-checks → typed Config. Every error names the file, the line,
 // the key path and the value, and all of them are reported at once.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { checkConfig, type KeyPath } from './check.js';
 import { resolveConfig } from './resolve.js';
-import { configSchema, knownKeysAt } from './schema.js';
+import { configSchema, knownKeysAt, SECRET_KEYS } from './schema.js';
 import { nearest } from './suggest.js';
 import type { Config } from './types.js';
 
@@ -91,8 +92,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   checkConfig(parsed.data, report);
   if (found.length > 0) throw new ConfigError(problems(), file);
-  return resolveConfig(parsed.data, file);
+  return resolveConfig(parsed.data, file, configVersion(text));
 }
+
+/** The first 12 hex digits of the text's sha256: enough to tell versions of one file apart at a glance. */
+export const configVersion = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: KeyPath, m: string) => void) {
   const path = issue.path as KeyPath;
@@ -107,9 +111,12 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: KeyPath,
     return;
   }
   const value = valueAt(raw, path);
+  const secret = SECRET_KEYS.has(String(path.at(-1)));
   const said = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
   const message =
-    value === undefined && issue.code === 'invalid_type' ? 'is required' : `${said}, got ${showValue(value)}`;
+    value === undefined && issue.code === 'invalid_type'
+      ? 'is required'
+      : `${said}, got ${secret ? 'a value that is not shown' : showValue(value)}`;
   report(path, message);
 }
 

@@ -56,6 +56,12 @@ export const modelSchema = z.strictObject({
   required: z.boolean().default(true),
 });
 
+/** The shortest admin token taken: a short one can be guessed. */
+export const ADMIN_TOKEN_MIN = 16;
+
+/** Keys whose values are never repeated in an error message. */
+export const SECRET_KEYS = new Set(['adminToken']);
+
 const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
 const KIND_DEFAULT_BODY_LIMIT = { llm: 1_000_000, 'asr-ocr': 25_000_000 } as const;
 
@@ -153,6 +159,14 @@ export const configSchema = z.strictObject({
   /** How long a server gets to exit after SIGTERM before SIGKILL. */
   grace: duration().default(5000),
   deploy: deploySchema.default({ image: 'modelctl:latest', modelsVolume: 'modelctl-models', cpu: '1', memory: '2Gi' }),
+  /**
+   * Bearer token the built-in servers require on `/admin/*`; without one they answer only loopback callers. Write it
+   * as `${MODELCTL_ADMIN_TOKEN}`, never in the file itself; empty (`${MODELCTL_ADMIN_TOKEN:-}` unset) means none.
+   */
+  adminToken: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(ADMIN_TOKEN_MIN, `expected at least ${ADMIN_TOKEN_MIN} characters`).optional(),
+  ),
   servers: z.record(name, serverSchema).refine((s) => Object.keys(s).length > 0, 'expected at least one server'),
 });
 

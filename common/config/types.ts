@@ -2,6 +2,7 @@
 // (the `Ms` names), and each server either one of ours or a foreign command, never a mix.
 import type { BuiltinKind } from '../protocol.js';
 import type { RawConfig, RawModel } from './schema.js';
+import type { Secret } from './secret.js';
 
 export type { BuiltinKind };
 
@@ -61,6 +62,8 @@ export interface BuiltinServerConfig extends ServerBase {
   /** `memoryLimit`, in bytes, when set. */
   memoryLimitBytes?: number;
   stallTimeoutMs: number;
+  /** The stack's `adminToken`: required as a bearer token on `/admin/*` when set. */
+  adminToken?: Secret;
 }
 
 /** A foreign server: started from its command line, ready when its health URL answers 2xx. */
@@ -79,6 +82,8 @@ export function isBuiltin(s: ServerConfig): s is BuiltinServerConfig {
 
 export interface Config {
   file: string;
+  /** A short hash of the file's text: which version of the config this is (`status`, `reload`). */
+  version: string;
   dir: string;
   /** Where logs and state live: `.modelctl/` beside the config file. */
   stateDir: string;

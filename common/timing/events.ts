@@ -19,6 +19,12 @@ export const MODEL_EVENTS = [
   'released',
   'unhealthy',
   'healthy',
+  'swap_start',
+  'swap_end',
+  'swap_failed',
+  'unload_start',
+  'unload_end',
+  'removed',
 ] as const;
 export const SERVER_EVENTS = [
   'server_start',
@@ -27,6 +33,8 @@ export const SERVER_EVENTS = [
   'server_ready',
   'server_failed',
   'server_stop',
+  'reload_start',
+  'reload_end',
 ] as const;
 export type TimingEventName = (typeof MODEL_EVENTS)[number] | (typeof SERVER_EVENTS)[number];
 
@@ -51,9 +59,26 @@ export interface TimingEvent {
   /** memory_wait / admitted / failed for memory: what the model needs and what is free, in bytes. */
   needs?: number;
   free?: number;
+  /**
+   * swap_start: `side-by-side` (the old copy serves meanwhile) or `unload-first` (two copies do not fit); unload_*:
+   * why, `replaced`, `removed` or `unloaded` (on request); reload_*: what changes.
+   */
+  detail?: string;
+  /** unload_start: requests in flight to wait for; unload_end: those cancelled at the drain timeout. */
+  requests?: number;
+  /** reload_*: the config version applied. */
+  version?: string;
 }
 
 export type TimingEventInput = Omit<TimingEvent, 'ts' | 'server'>;
+
+const UNLOAD_WHY: Record<string, string> = {
+  replaced: 'old copy',
+  removed: 'removed from the config',
+  unloaded: 'on request',
+};
+const inFlight = (n: number | undefined) => (n ? `, waiting for ${n} request${n === 1 ? '' : 's'} in flight` : '');
+const cancelled = (n: number | undefined) => (n ? `; ${n} request${n === 1 ? '' : 's'} cancelled at the timeout` : '');
 
 const percent = (fraction: number | undefined) => `${Math.floor((fraction ?? 0) * 100)}%`;
 const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${Math.round(bytes / 2 ** 20)} MiB`);
@@ -82,7 +107,8 @@ export function describeEvent(e: TimingEvent): string {
     case 'retry':
       return `${e.model} retrying in ${ms}`;
     case 'ready':
-      return `${e.model} ready in ${ms}${attempt}`;
+      // After a reload, the time since the server started says nothing; load_end and swap_end carry the figures.
+      return e.detail === 'reload' ? `${e.model} ready${attempt}` : `${e.model} ready in ${ms}${attempt}`;
     case 'verify_start':
       return `${e.model} first-sight check: one inference${attempt}`;
     case 'verify_end':
@@ -99,6 +125,27 @@ export function describeEvent(e: TimingEvent): string {
       return `${e.model} unhealthy: ${e.error}`;
     case 'healthy':
       return `${e.model} passed its inference check again`;
+    case 'swap_start':
+      return e.detail === 'unload-first'
+        ? `${e.model} reloading: two copies do not fit (needs ${mib(e.needs)}, ${mib(e.free)} free), so the old one ` +
+            'goes first; requests get 503 until the new one is ready'
+        : `${e.model} reloading: the old copy serves until the new one is ready`;
+    case 'swap_end':
+      return `${e.model} swapped in ${ms}: the new copy serves`;
+    case 'swap_failed':
+      return `${e.model} kept its old copy: ${e.error}`;
+    case 'unload_start':
+      return `${e.model} unloading (${UNLOAD_WHY[e.detail ?? ''] ?? e.detail})${inFlight(e.requests)}`;
+    case 'unload_end':
+      return `${e.model} ${e.detail === 'replaced' ? 'old copy ' : ''}unloaded in ${ms}${cancelled(e.requests)}`;
+    case 'removed':
+      return `${e.model} removed`;
+    case 'reload_start':
+      return `${e.server} applying config ${e.version}: ${e.detail}`;
+    case 'reload_end':
+      return e.error
+        ? `${e.server} config ${e.version} applied in ${ms}, with problems: ${e.error}`
+        : `${e.server} config ${e.version} applied in ${ms}`;
     case 'server_start':
       return `${e.server} starting`;
     case 'listening':

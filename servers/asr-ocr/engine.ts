@@ -34,14 +34,15 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
     types.has('asr') ? import('@fugood/whisper.node').then(routeWhisperLogs) : undefined,
     types.has('ocr') ? import('tesseract.js') : undefined,
   ]);
-  const loaded: AsrOcrHandle[] = [];
+  const loaded = new Set<AsrOcrHandle>();
+  const closeOne = (h: AsrOcrHandle) => (h.type === 'asr' ? h.asr.close() : h.ocr.close());
 
   return {
     prepare: async () => {
       await runtimes;
     },
     async estimate(m) {
-      const model = server.models.find((x) => x.name === m.name)!;
+      const model = m.settings;
       if (model.type === 'ocr') return estimateOcr();
       try {
         const hparams = await checkWhisperFile(m.file!);
@@ -51,14 +52,14 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
       }
     },
     async load(m: ModelRecord<AsrOcrHandle>, _attempt, ctx) {
-      const model = server.models.find((x) => x.name === m.name)!;
+      const model = m.settings;
       const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
       try {
         const handle: AsrOcrHandle =
           model.type === 'asr'
             ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads, ctx) }
             : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
-        loaded.push(handle);
+        loaded.add(handle);
         return handle;
       } catch (err) {
         throw new ModelLoadError(m.name, where, messageOf(err), { cause: err });
@@ -68,9 +69,13 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
       if (handle.type === 'asr') await handle.asr.transcribe(new Int16Array(WHISPER_RATE / 2).buffer, undefined);
       else await handle.ocr.recognize(blankPng(64, 32));
     },
-    registerRoutes: (app, host) => registerAsrOcrRoutes(app, host, server),
+    registerRoutes: (app, host) => registerAsrOcrRoutes(app, host, server.bodyLimit),
+    async unload(handle) {
+      loaded.delete(handle);
+      await closeOne(handle);
+    },
     close: async () => {
-      await Promise.all(loaded.map((h) => (h.type === 'asr' ? h.asr.close() : h.ocr.close())));
+      await Promise.all([...loaded].map(closeOne));
     },
   };
 }

@@ -1,6 +1,5 @@
 // HTTP routes of the ASR/OCR server: OpenAI-compatible transcriptions and an OCR endpoint.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { HttpError } from '../core/http-error.js';
 import type { Lease, ModelHost } from '../core/model-host.js';
 import { acceptUploads, readUpload } from '../core/upload.js';
@@ -10,15 +9,17 @@ import { parseWav, toWhisperPcm } from './wav.js';
 
 const RESPONSE_FORMATS = ['json', 'text', 'verbose_json'];
 
-/** The named model, or the server's first model of that type when none is named; it must be of that type. */
+/**
+ * The named model, or the server's first model of that type when none is named (of the models it has now: a reload may
+ * add or remove some); it must be of that type.
+ */
 function pick<T extends AsrOcrHandle['type']>(
   req: FastifyRequest,
   host: ModelHost<AsrOcrHandle>,
-  server: BuiltinServerConfig,
   type: T,
   name: string | undefined,
 ): Lease<Extract<AsrOcrHandle, { type: T }>> {
-  const chosen = name ?? server.models.find((m) => m.type === type)?.name;
+  const chosen = name ?? [...host.models.values()].find((m) => m.settings.type === type)?.name;
   if (!chosen) throw new HttpError(404, `this server has no ${type} model`, 'not_found_error');
   const lease = host.lease(chosen, req);
   const kind = lease.handle.type;
@@ -26,12 +27,8 @@ function pick<T extends AsrOcrHandle['type']>(
   return lease as Lease<Extract<AsrOcrHandle, { type: T }>>;
 }
 
-export function registerAsrOcrRoutes(
-  app: FastifyInstance,
-  host: ModelHost<AsrOcrHandle>,
-  server: BuiltinServerConfig,
-): void {
-  acceptUploads(app, server.bodyLimit, [
+export function registerAsrOcrRoutes(app: FastifyInstance, host: ModelHost<AsrOcrHandle>, bodyLimit: number): void {
+  acceptUploads(app, bodyLimit, [
     'image/png',
     'image/jpeg',
     'application/octet-stream',
@@ -47,7 +44,7 @@ export function registerAsrOcrRoutes(
       throw new HttpError(400, `response_format: expected one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
     if (!upload.file || upload.file.length === 0)
       throw new HttpError(400, 'file: is required (multipart field "file" with a WAV file)');
-    const lease = pick(req, host, server, 'asr', upload.fields.model);
+    const lease = pick(req, host, 'asr', upload.fields.model);
     const wav = parseWav(upload.file);
     const seconds = wav.samples.length / wav.format.rate;
     if (seconds === 0) throw new HttpError(400, 'the WAV file holds no audio');
@@ -68,7 +65,7 @@ export function registerAsrOcrRoutes(
     const upload = await readUpload(req);
     if (!upload.file) throw new HttpError(400, 'file: is required (multipart field "file", or a raw PNG/JPEG body)');
     sniffImage(upload.file);
-    const lease = pick(req, host, server, 'ocr', upload.fields.model);
+    const lease = pick(req, host, 'ocr', upload.fields.model);
     const image = upload.file;
     return lease.run(() => lease.handle.ocr.recognize(image));
   });

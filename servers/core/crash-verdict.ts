@@ -12,6 +12,7 @@ const WHILE: Record<NativePhase, string> = {
   'first-request': 'on its first request',
   request: 'while serving a request',
   check: 'during its liveness check',
+  unload: 'while being unloaded',
 };
 
 /** `(SIGABRT: GGML_ASSERT(hparams.n_layer_all > 0) failed)`, or what is known when nobody saw the process end. */

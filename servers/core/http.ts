@@ -63,7 +63,7 @@ export function buildApp<H>(opts: AppOptions<H>): FastifyInstance {
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);
     if (!m) throw new HttpError(404, `model "${req.params.name}" does not exist on this server`, 'not_found_error');
-    return reply.code(m.state === 'ready' ? 200 : 503).send(m);
+    return reply.code(m.state === 'ready' || m.state === 'swapping' ? 200 : 503).send(m);
   });
   return app;
 }

@@ -18,31 +18,36 @@ export interface LoadContext<H> {
   native: NativeWork;
   memory: ModelMemory;
   emit: Emit;
-  identityOf: (model: string) => string | undefined;
+  /** The identity of the file the record's settings name, now. */
+  identityOf: (model: ModelRecord<H>) => string | undefined;
   /** `up --warmup`. */
   forceWarmup: boolean;
 }
 
-/** The server's loader: loads run as native work, alone for the models in `alone`. */
-export function createServerLoader<H>(ctx: LoadContext<H>): { loader: Loader<H>; alone: Set<string> } {
+/** The server's loader (and its memory gate): loads run as native work, alone for the models in `alone`. */
+export function createServerLoader<H>(ctx: LoadContext<H>): {
+  loader: Loader<H>;
+  alone: Set<string>;
+  gate: MemoryGate;
+} {
   const { server, engine, native, memory } = ctx;
   const alone = new Set<string>();
-  const settingOf = (name: string) => server.models.find((m) => m.name === name);
+  const gate = new MemoryGate({ limitBytes: server.memoryLimitBytes });
   const opts = (m: ModelRecord<H>, attempt?: number) => ({ alone: alone.has(m.name), attempt, identity: m.identity });
   const needsCheck = (m: ModelRecord<H>) =>
-    (settingOf(m.name)?.verify ?? server.verify) === 'first-load' && !memory.get(m.name, m.identity).verified;
-  const wantsWarmup = (m: ModelRecord<H>) => ctx.forceWarmup || (settingOf(m.name)?.warmup ?? server.warmup);
+    (m.settings.verify ?? server.verify) === 'first-load' && !memory.get(m.name, m.identity).verified;
+  const wantsWarmup = (m: ModelRecord<H>) => ctx.forceWarmup || (m.settings.warmup ?? server.warmup);
 
   const loader = new Loader<H>({
     concurrency: server.concurrency,
     retries: server.retries,
     retryDelayMs: server.retryDelayMs,
     stallTimeoutMs: server.stallTimeoutMs,
-    gate: new MemoryGate({ limitBytes: server.memoryLimitBytes }),
+    gate,
     emit: ctx.emit,
     estimate: engine.estimate && ((m) => engine.estimate!(m)),
     load: (m, attempt, progress) => {
-      m.identity = ctx.identityOf(m.name);
+      m.identity = ctx.identityOf(m);
       return native.run(m.name, 'load', () => engine.load(m, attempt, progress), opts(m, attempt));
     },
     verify: (m, handle) => {
@@ -60,7 +65,7 @@ export function createServerLoader<H>(ctx: LoadContext<H>): { loader: Loader<H>;
       }
     },
   });
-  return { loader, alone };
+  return { loader, alone, gate };
 }
 
 /**
@@ -76,7 +81,7 @@ export function planLoads<H>(
   const normal: ModelRecord<H>[] = [];
   const suspects: ModelRecord<H>[] = [];
   for (const m of orderForLoading([...models.values()], ctx.server.order, previousLoadMs)) {
-    const memo = ctx.memory.get(m.name, ctx.identityOf(m.name));
+    const memo = ctx.memory.get(m.name, ctx.identityOf(m));
     const crash = verdicts.find((v) => v.model === m.name)?.crash;
     if (memo.quarantined) {
       // A model convicted while serving had loaded once.

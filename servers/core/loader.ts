@@ -65,7 +65,8 @@ export class Loader<H> {
       if (await this.limit(() => this.attempt(m))) {
         m.error = undefined;
         m.moveTo('ready');
-        opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now() });
+        const again = m.origin === 'reload' ? { detail: 'reload' } : {};
+        opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now(), ...again });
         opts.settled?.(m);
         return;
       }

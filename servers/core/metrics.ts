@@ -3,11 +3,10 @@
 // the first scrape or API request: never by the cold start itself or by health probes.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { ModelState } from '../../common/protocol.js';
+import { MODEL_STATES } from '../../common/protocol.js';
 import type { ModelTable } from './http.js';
 import type { ModelRecord } from './model-states.js';
 
-const STATES: ModelState[] = ['queued', 'loading', 'retrying', 'ready', 'unhealthy', 'failed', 'quarantined'];
 const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);
 
 declare module 'fastify' {
@@ -66,7 +65,7 @@ async function createRegistry<H>(
     registers: [registry],
     collect() {
       for (const m of models.values())
-        for (const st of STATES) this.set({ ...labels, model: m.name, state: st }, m.state === st ? 1 : 0);
+        for (const st of MODEL_STATES) this.set({ ...labels, model: m.name, state: st }, m.state === st ? 1 : 0);
     },
   });
   new Gauge({

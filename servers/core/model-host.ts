@@ -1,11 +1,12 @@
 // What routes use to reach a model: its readiness turned into the 404/503 a client should see, and its inference run
 // as native work (journalled; alone while the model is on probation after a crash while serving), cancelled with 504
 // past `requestTimeout`. A cancelled inference that does not come back is a wedged engine: /livez and the heartbeat
-// then say so.
+// then say so. It counts each model's inferences in flight, so an unload can wait for them before freeing the model.
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
 import type { ModelTable } from './http.js';
 import type { ModelMemory } from './model-memory.js';
+import { SERVING, type ModelRecord } from './model-states.js';
 import type { NativeWork } from './native-work.js';
 
 /** Seconds a client should wait before asking again for a model that is still loading. */
@@ -20,9 +21,19 @@ export interface Lease<H> {
   run<R>(fn: (signal: AbortSignal) => Promise<R>): Promise<R>;
 }
 
+/** What retiring a model's copy found: the handle to free, and how many inferences had to be cancelled. */
+export interface Retired<H> {
+  handle: H | undefined;
+  cancelled: number;
+}
+
 export class ModelHost<H> {
   /** Cancelled inferences that have not come back within WEDGE_GRACE_MS. */
   private stuck = 0;
+  /** Each copy's inferences in native code now, by their cancel switch. */
+  private readonly running = new Map<ModelRecord<H>, Set<AbortController>>();
+  /** Called whenever an inference of a copy comes back. */
+  private readonly drained = new Map<ModelRecord<H>, () => void>();
 
   constructor(
     readonly models: ModelTable<H>,
@@ -49,7 +60,11 @@ export class ModelHost<H> {
     if (m.state === 'quarantined') {
       throw new HttpError(503, m.error ?? `model "${name}" is quarantined`, 'model_quarantined');
     }
-    if ((m.state !== 'ready' && m.state !== 'unhealthy') || m.handle === undefined) {
+    if (m.state === 'unloading' || m.state === 'unloaded') {
+      const how = m.state === 'unloading' ? 'is being unloaded' : `is unloaded (POST /admin/models/${name}/load)`;
+      throw new HttpError(503, `model "${name}" ${how}`, 'model_unloaded');
+    }
+    if (!SERVING.includes(m.state) || m.handle === undefined) {
       throw new HttpError(503, `model "${name}" is still loading (${m.state})`, 'model_loading', {
         'retry-after': RETRY_AFTER_S,
       });
@@ -58,18 +73,80 @@ export class ModelHost<H> {
     return {
       handle,
       run: async (fn) => {
+        // Leased before its copy was retired: the handle is freed or about to be; the client asks again.
+        if (m.handle !== handle) {
+          throw new HttpError(503, `model "${name}" was reloaded; ask again`, 'model_loading', {
+            'retry-after': RETRY_AFTER_S,
+          });
+        }
         const memo = this.memory.get(name, m.identity);
         const probation = memo.crashes > 0 && memo.crashedWhile === 'serving';
         const phase = m.requests === 0 ? 'first-request' : 'request';
         m.requests += 1;
         const cancel = new AbortController();
+        this.enter(m, cancel);
         const work = this.native.run(name, phase, () => fn(cancel.signal), { alone: probation, identity: m.identity });
+        void work.then(
+          () => this.leave(m, cancel),
+          () => this.leave(m, cancel),
+        );
         const result = await this.withTimeout(name, work, cancel, () => (m.timeouts += 1));
         if (probation)
           this.memory.update(name, m.identity, (x) => Object.assign(x, { crashes: 0, lastCrash: undefined }));
         return result;
       },
     };
+  }
+
+  /** Inferences of this copy in native code now. */
+  inflight(m: ModelRecord<H>): number {
+    return this.running.get(m)?.size ?? 0;
+  }
+
+  /**
+   * Takes a copy out of service once its inferences have come back: waits for them up to `timeoutMs`, then cancels
+   * the rest and waits for those. The handle is detached at the moment nothing runs on it, so no request can start
+   * on a freed model; the caller frees it.
+   */
+  async retire(m: ModelRecord<H>, timeoutMs: number): Promise<Retired<H>> {
+    const retired: Retired<H> = { handle: undefined, cancelled: 0 };
+    const detach = () => {
+      retired.handle = m.handle;
+      m.handle = undefined;
+    };
+    if (this.inflight(m) === 0) {
+      detach();
+      return retired;
+    }
+    const timer = setTimeout(() => {
+      for (const c of this.running.get(m) ?? []) {
+        retired.cancelled += 1;
+        c.abort();
+      }
+    }, timeoutMs);
+    await new Promise<void>((resolve) =>
+      this.drained.set(m, () => {
+        if (this.inflight(m) > 0) return;
+        detach();
+        resolve();
+      }),
+    );
+    clearTimeout(timer);
+    this.drained.delete(m);
+    return retired;
+  }
+
+  private enter(m: ModelRecord<H>, cancel: AbortController): void {
+    const set = this.running.get(m) ?? new Set();
+    set.add(cancel);
+    this.running.set(m, set);
+  }
+
+  private leave(m: ModelRecord<H>, cancel: AbortController): void {
+    const set = this.running.get(m);
+    set?.delete(cancel);
+    if (set?.size === 0) this.running.delete(m);
+    this.drained.get(m)?.();
   }
 
   /** The work's result, or a 504 once the timeout passes (the work is told to stop and watched for coming back). */

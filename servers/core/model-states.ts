@@ -1,17 +1,27 @@
-// A model's lifecycle, one explicit state machine: queued → loading → retrying → ready | failed, and quarantined for a
-// model that crashed its server (lifted by hand back to queued).
+// A model's lifecycle, one explicit state machine: queued → loading → retrying → ready | failed, quarantined for a
+// model that crashed its server (lifted by hand back to queued), and on a reload: swapping (serves while its new copy
+// loads; back to ready if that fails), unloading (drains its requests) → unloaded. A new copy is a new record.
+import type { ModelConfig } from '../../common/config/types.js';
 import type { ModelState, ModelStatusBody, ServerStatus } from '../../common/protocol.js';
 
 const ALLOWED: Record<ModelState, readonly ModelState[]> = {
-  queued: ['loading', 'quarantined'],
+  queued: ['loading', 'quarantined', 'unloaded'],
   loading: ['waiting', 'ready', 'retrying', 'failed'],
   waiting: ['loading', 'retrying', 'failed'],
   retrying: ['loading'],
-  ready: ['unhealthy'],
-  unhealthy: ['ready'],
-  failed: [],
-  quarantined: ['queued'],
+  ready: ['unhealthy', 'swapping', 'unloading'],
+  unhealthy: ['ready', 'swapping', 'unloading'],
+  swapping: ['ready', 'unloading'],
+  unloading: ['unloaded'],
+  unloaded: [],
+  failed: ['unloaded'],
+  quarantined: ['queued', 'unloaded'],
 };
+
+/** States in which a model serves requests. */
+export const SERVING: readonly ModelState[] = ['ready', 'unhealthy', 'swapping'];
+/** States a load is still under way in: a reload of the model waits until it settles. */
+export const LOADING: readonly ModelState[] = ['queued', 'loading', 'waiting', 'retrying'];
 
 /** One model inside a server: its state and the figures /health reports. `handle` is what the engine loaded. */
 export class ModelRecord<H> {
@@ -36,12 +46,27 @@ export class ModelRecord<H> {
   /** Deep liveness checks failed, in all and in a row. */
   checkFailures = 0;
   checkFailuresInARow = 0;
+  /** The model's settings from the config, as this copy was loaded with them (a reload updates them in place). */
+  settings: ModelConfig;
+  /** Why this copy exists: the server's start-up, or a reload (its `ready` then says so, not the time since start). */
+  origin: 'start' | 'reload' = 'start';
   constructor(
     readonly name: string,
     readonly file?: string,
-    readonly priority = 0,
-    readonly required = true,
-  ) {}
+    /** Taken in place by a reload, like `required`. */
+    public priority = 0,
+    public required = true,
+    settings?: ModelConfig,
+  ) {
+    this.settings = settings ?? { name, required, priority, ...(file ? { file } : {}) };
+  }
+
+  /** A record for the `index`-th model of a server's section. */
+  static of<H>(settings: ModelConfig, index: number, origin: 'start' | 'reload' = 'start'): ModelRecord<H> {
+    const m = new ModelRecord<H>(settings.name, settings.file, settings.priority ?? index, settings.required, settings);
+    m.origin = origin;
+    return m;
+  }
 
   /** Moves to `next`; a move the table does not allow is a bug and throws. */
   moveTo(next: ModelState): void {
@@ -67,15 +92,15 @@ export class ModelRecord<H> {
 
 /**
  * The server's status follows from its models': `failed` once a required model failed for good, `ok` once every
- * required model is ready, `degraded` once each is ready or quarantined, `serving` once the required models of the
- * first priority are settled that way (Kubernetes-style readiness for `/health?ready=any`), else `loading`. A model
- * that is not required never holds up or fails its server.
+ * required model is ready (or swapping: it serves), `degraded` once each is ready or quarantined, `serving` once the
+ * required models of the first priority are settled that way (Kubernetes-style readiness for `/health?ready=any`), else
+ * `loading`. A model that is not required, or is being or was unloaded on purpose, never holds up or fails its server.
  */
 export function serverStatus(models: Iterable<ModelRecord<unknown>>): ServerStatus {
-  const required = [...models].filter((m) => m.required);
-  const settled = (m: ModelRecord<unknown>) => ['ready', 'quarantined', 'unhealthy'].includes(m.state);
+  const required = [...models].filter((m) => m.required && m.state !== 'unloading' && m.state !== 'unloaded');
+  const settled = (m: ModelRecord<unknown>) => ['ready', 'swapping', 'quarantined', 'unhealthy'].includes(m.state);
   if (required.some((m) => m.state === 'failed')) return 'failed';
-  if (required.every((m) => m.state === 'ready')) return 'ok';
+  if (required.every((m) => m.state === 'ready' || m.state === 'swapping')) return 'ok';
   if (required.every(settled)) return 'degraded';
   const first = Math.min(...required.map((m) => m.priority));
   return required.filter((m) => m.priority === first).every(settled) ? 'serving' : 'loading';

@@ -1,6 +1,6 @@
 // The start-up both servers share: config → hold the models of the last crash to account → listen at once → runtime →
-// load (suspects alone, last) → report serving and ready; warm-up and quarantine release on demand; stop cleanly on a
-// signal or when the parent goes.
+// load (suspects alone, last) → report serving and ready; warm-up, quarantine release, per-model load/unload and the
+// config's section applied again on demand (control-wiring.ts); stop cleanly on a signal or when the parent goes.
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { BuiltinServerConfig, Config, ModelConfig } from '../../common/config/types.js';
@@ -11,10 +11,10 @@ import { isAlive } from '../../common/processes.js';
 import type { BuiltinKind } from '../../common/protocol.js';
 import { readTimingEvents } from '../../common/timing/reader.js';
 import { timingLogFile } from '../../common/timing/writer.js';
-import { registerAdminRoutes } from './admin-routes.js';
 import type { MemoryEstimate } from '../../common/memory/estimate.js';
 import { judgeCrash } from './crash-verdict.js';
 import type { LoadContext } from './load-progress.js';
+import { wireControls } from './control-wiring.js';
 import { buildApp, type ModelTable } from './http.js';
 import { ServerLifecycle } from './lifecycle.js';
 import { ServerLiveness } from './liveness.js';
@@ -40,6 +40,8 @@ export interface Engine<H> {
   /** One small real inference: warm-up, and the first-sight check. */
   warmup(model: ModelRecord<H>, handle: H): Promise<void>;
   registerRoutes(app: FastifyInstance, host: ModelHost<H>): void;
+  /** Frees one loaded copy (nothing runs on it any more): its memory goes back before the promise resolves. */
+  unload(handle: H): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,20 +63,19 @@ function previousJournal(config: Config, server: string) {
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerArgs(kind);
   const configOf = (name: string) => server.models.find((m) => m.name === name)!;
-  const models: ModelTable<H> = new Map(
-    server.models.map((m, i) => [m.name, new ModelRecord<H>(m.name, m.file, m.priority ?? i, m.required)]),
-  );
+  const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, ModelRecord.of<H>(m, i)]));
   const logFile = timingLogFile(config.stateDir, server.name);
   const previousLoadMs =
     server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
   const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
-  const identityOf = (name: string) => identityOfModel(configOf(name));
+  const identityOf = (m: ModelRecord<H>) => identityOfModel(m.settings);
   // The last process's journal is read before this one starts its own.
   const journal = previousJournal(config, server.name);
-  const verdicts = judgeCrash(journal, memory, identityOf, isAlive, (name) => configOf(name).file);
+  const startIdentity = (name: string) => identityOfModel(configOf(name));
+  const verdicts = judgeCrash(journal, memory, startIdentity, isAlive, (name) => configOf(name).file);
   const native = new NativeWork(server.name, config.stateDir);
   // The model files go into the page cache while the runtime starts: on a cold disk the two overlap.
-  const toLoad = [...models.values()].filter((m) => m.file && !memory.get(m.name, identityOf(m.name)).quarantined);
+  const toLoad = [...models.values()].filter((m) => m.file && !memory.get(m.name, identityOf(m)).quarantined);
   void prefetch(toLoad.sort((a, b) => a.priority - b.priority).map((m) => m.file!));
 
   const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
@@ -90,19 +91,16 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
   const ctx = { server, engine, native, memory, emit, identityOf, forceWarmup };
-  const { loader, alone } = createServerLoader(ctx);
-  registerAdminRoutes(app, {
-    models,
-    warmup: (m, h) => native.run(m.name, 'warmup', () => engine.warmup(m, h), { identity: m.identity }),
-    release: (m) => {
-      memory.forget(m.name);
-      m.moveTo('queued');
-      m.error = undefined;
-      emit({ event: 'released', model: m.name });
-      alone.add(m.name);
-      void loader.load([m]);
-    },
-  });
+  const { loader, alone, gate } = createServerLoader(ctx);
+  const release = (m: ModelRecord<H>) => {
+    memory.forget(m.name);
+    m.moveTo('queued');
+    m.error = undefined;
+    emit({ event: 'released', model: m.name });
+    alone.add(m.name);
+    void loader.load([m]);
+  };
+  wireControls({ app, config, server, models, host, loader, gate, ctx, release });
   engine.registerRoutes(app, host);
 
   let stopping: Promise<void> | undefined;

@@ -87,6 +87,10 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
       });
     },
     registerRoutes: registerLlmRoutes,
+    async unload(handle) {
+      await handle.context.dispose();
+      await handle.model.dispose();
+    },
     close: () => lanes.close(),
   };
 }

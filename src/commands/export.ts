@@ -6,6 +6,7 @@ import { parseDocument, stringify } from 'yaml';
 import { loadConfig } from '../../common/config/load.js';
 import type { Config } from '../../common/config/types.js';
 import { ConfigError } from '../../common/errors.js';
+import { adminTokenWiring, withoutLiteralToken } from '../export/admin-token.js';
 import { composeFile } from '../export/compose.js';
 import { k8sManifests } from '../export/k8s.js';
 import { systemdUnits } from '../export/systemd.js';
@@ -22,10 +23,16 @@ export interface ExportOptions {
   systemdVersion?: string;
 }
 
-/** The config as deployed in a container: every server listens on all interfaces; comments and order kept. */
+const configDocument = (config: Config) => parseDocument(readFileSync(config.file, 'utf8'));
+
+/**
+ * The config as deployed in a container: every server listens on all interfaces, an admin token written in the file
+ * becomes the variable the deployment fills from its secret; comments and order kept.
+ */
 export function containerConfigYaml(config: Config): string {
-  const doc = parseDocument(readFileSync(config.file, 'utf8'));
+  const doc = configDocument(config);
   for (const s of config.servers) doc.setIn(['servers', s.name, 'host'], '0.0.0.0');
+  withoutLiteralToken(doc);
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -38,19 +45,20 @@ export function exportFiles(target: string, config: Config, opts: ExportOptions)
     ...config.deploy,
     ...definedOnly({ image: opts.image, modelsVolume: opts.modelsVolume, cpu: opts.cpu, memory: opts.memory }),
   };
+  const token = adminTokenWiring(configDocument(config));
   switch (target) {
     case 'k8s':
-      return k8sManifests(config, { ...deploy, configYaml: containerConfigYaml(config) }).map((f) => ({
+      return k8sManifests(config, { ...deploy, configYaml: containerConfigYaml(config), token }).map((f) => ({
         file: f.file,
         text: yamlDocs(f.objects),
       }));
     case 'compose':
       return [
-        { file: 'compose.yaml', text: yamlDocs([composeFile(config, deploy)]) },
+        { file: 'compose.yaml', text: yamlDocs([composeFile(config, { ...deploy, token })]) },
         { file: 'models.yaml', text: containerConfigYaml(config) },
       ];
     case 'systemd':
-      return systemdUnits(config, { systemdVersion: systemdVersionOf(opts.systemdVersion) });
+      return systemdUnits(config, { systemdVersion: systemdVersionOf(opts.systemdVersion), token });
     default:
       throw new ConfigError([`export target must be k8s, compose or systemd, got "${target}"`]);
   }

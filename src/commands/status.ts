@@ -43,6 +43,16 @@ async function look(s: ServerEntry, healthPath: string) {
   return { ...s, supervisorState: s.state, ...seen, health: health.body };
 }
 
+/** `config 1a2b3c4d5e6f, applied 12:00:01 (3 min ago)`, and a reload that did not apply everything. */
+export function configLine(state: StackState, now = Date.now()): string {
+  if (!state.configVersion) return 'config version unknown (a supervisor from before reloads)';
+  const applied = state.appliedAt ?? state.startedAt;
+  const ago = formatMs(Math.max(0, now - Date.parse(applied)));
+  const line = `config ${state.configVersion}, applied ${applied} (${ago} ago)`;
+  const last = state.lastReload;
+  return last ? `${line}\n${paint.red(`last reload (config ${last.version}) did not apply all: ${last.error}`)}` : line;
+}
+
 export async function status(opts: { config: string; json?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const state = readStackState(config.stateDir);
@@ -57,11 +67,23 @@ export async function status(opts: { config: string; json?: boolean }): Promise<
   const servers = await Promise.all(state.servers.map((s) => look(s, healthPath(s.name))));
   const uptimeMs = Date.now() - Date.parse(state.startedAt);
   if (opts.json) {
-    const { supervisorPid, detached, startedAt } = state;
-    const report = { running: true, supervisorPid, detached, startedAt, uptimeMs, config: state.config, servers };
+    const { supervisorPid, detached, startedAt, configVersion, appliedAt, lastReload } = state;
+    const report = {
+      running: true,
+      supervisorPid,
+      detached,
+      startedAt,
+      uptimeMs,
+      config: state.config,
+      configVersion,
+      appliedAt,
+      ...(lastReload ? { lastReload } : {}),
+      servers,
+    };
     return console.log(JSON.stringify(report, null, 2));
   }
   console.log(`stack from ${state.config}, supervisor pid ${state.supervisorPid}, up ${formatMs(uptimeMs)}`);
+  console.log(configLine(state));
   for (const s of servers) {
     const where = `pid ${s.pids.join(',') || '-'}  ${s.host}:${s.port}`;
     const detail = s.detail ? ` (${s.detail})` : '';

@@ -10,6 +10,8 @@ import { paint } from '../report/style.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { quarantinedRequired } from '../supervisor/stack-summary.js';
+import { openReloads } from '../reload/serve.js';
 import { runDetached, tellParent } from './detach.js';
 import { pullMissing } from '../pull-first.js';
 import { budgetFlag } from '../flags.js';
@@ -53,20 +55,31 @@ export async function up(opts: UpOptions): Promise<void> {
   });
   const reporter = chooseReporter(opts, sup);
   sup.on('event', (e) => reporter.event(e));
-  const forgetState = trackStackState(config, sup, Boolean(opts.daemon));
   let ready = false;
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+    onSignal = (signal: NodeJS.Signals) => {
       if (ready) resolve(signal);
       else sup.interrupt(signal);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  const reloads = await openReloads(config, sup, {
+    hangupStops: Boolean(process.stdout.isTTY) && !opts.daemon,
+    onHangup: () => onSignal('SIGHUP'),
+    note: (text) => reporter.note(text),
+  });
+  const stopTracking = trackStackState(config, sup, Boolean(opts.daemon), reloads.path);
+  const forgetState = () => {
+    reloads.close();
+    stopTracking();
+  };
 
   try {
     const summary = await sup.up();
     ready = true;
+    reloads.accept();
     reporter.ready(summary, sup.now(), budgetMs);
     tellParent({ type: 'stack-ready', coldStartMs: sup.now(), budgetMs, summary });
   } catch (err) {
@@ -78,6 +91,7 @@ export async function up(opts: UpOptions): Promise<void> {
     throw err instanceof ModelctlError ? alreadyReported(err) : err;
   }
   const signal = await stopped;
+  reloads.close();
   reporter.note(`${signal}: stopping every server`);
   const unwell = whatWentWrong(sup, opts.wait);
   await sup.shutdown();
@@ -92,6 +106,7 @@ export async function up(opts: UpOptions): Promise<void> {
  */
 function whatWentWrong(sup: Supervisor, wait: UpOptions['wait']): string[] {
   const failed = sup.servers.filter((s) => s.state === 'failed').map((s) => `server ${s.config.name} failed`);
-  const quarantined = wait === 'all' ? sup.quarantinedRequired().map((q) => `a required model is out: ${q}`) : [];
+  const quarantined =
+    wait === 'all' ? quarantinedRequired(sup.servers).map((q) => `a required model is out: ${q}`) : [];
   return [...failed, ...quarantined];
 }

@@ -1,6 +1,7 @@
 // `modelctl warmup [MODEL] [--force]`: asks each of our running servers to warm its models (POST /admin/warmup).
 import got from 'got';
 import { loadConfig } from '../../common/config/load.js';
+import { isBuiltin } from '../../common/config/types.js';
 import { formatMs } from '../report/format.js';
 import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
@@ -26,8 +27,11 @@ export async function warmup(
   const results = await Promise.all(
     ours.map(async (s) => {
       const query = new URLSearchParams({ ...(opts.force ? { force: 'true' } : {}), ...(model ? { model } : {}) });
+      const section = config.servers.find((c) => c.name === s.name);
+      const token = section && isBuiltin(section) ? section.adminToken : undefined;
+      const headers = token ? { authorization: `Bearer ${token.reveal()}` } : {};
       const body = await got
-        .post(`http://${s.host}:${s.port}/admin/warmup?${query}`, { timeout: { request: 600_000 } })
+        .post(`http://${s.host}:${s.port}/admin/warmup?${query}`, { headers, timeout: { request: 600_000 } })
         .json<{ models: WarmupResult[] }>();
       return body.models.map((m) => ({ server: s.name, ...m }));
     }),

@@ -1,6 +1,7 @@
 // Kubernetes manifests: per server a Deployment and a Service; one ConfigMap with models.yaml (hosts 0.0.0.0).
 // The startup probe waits for the whole cold start, readiness means "serving", liveness never fails while loading.
 import type { Config } from '../../common/config/types.js';
+import { k8sTokenEnv, type TokenWiring } from './admin-token.js';
 import { CONTAINER_ROOT, planServers, startupProbeTiming, type ServerPlan } from './plan.js';
 
 export interface K8sOptions {
@@ -9,6 +10,8 @@ export interface K8sOptions {
   cpu: string;
   memory: string;
   configYaml: string;
+  /** `adminToken` in the config: every container that reads the config gets its variable from the Secret. */
+  token?: TokenWiring;
 }
 
 const labels = (server: string) => ({ 'app.kubernetes.io/name': 'modelctl', 'app.kubernetes.io/component': server });
@@ -34,6 +37,7 @@ function deployment(p: ServerPlan, o: K8sOptions) {
     { name: 'state', mountPath: `${CONTAINER_ROOT}/.modelctl` },
   ];
   const ours = p.builtin;
+  const env = ours && o.token ? { env: [k8sTokenEnv(o.token)] } : {};
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -59,6 +63,7 @@ function deployment(p: ServerPlan, o: K8sOptions) {
                       '-c',
                       `${CONTAINER_ROOT}/models.yaml`,
                     ],
+                    ...env,
                     volumeMounts: mounts,
                   },
                 ],
@@ -71,6 +76,7 @@ function deployment(p: ServerPlan, o: K8sOptions) {
               command: p.command,
               workingDir: CONTAINER_ROOT,
               ports: [{ name: 'http', containerPort: p.port }],
+              ...env,
               ...probes(p),
               resources: { requests: { cpu: o.cpu, memory: o.memory } },
               volumeMounts: mounts,

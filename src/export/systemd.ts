@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../common/config/types.js';
 import { isBuiltinKind, serverArgs, serverEntry } from '../../common/protocol.js';
+import { SYSTEMD_ENV_FILE, type TokenWiring } from './admin-token.js';
 import { planServers } from './plan.js';
 import { DEFAULT_SYSTEMD_VERSION, RESTART_STEPS_SINCE } from './systemd-version.js';
 
@@ -22,7 +23,7 @@ function appRoot(): string {
  */
 export function systemdUnits(
   config: Config,
-  opts: { root?: string; systemdVersion?: number } = {},
+  opts: { root?: string; systemdVersion?: number; token?: TokenWiring } = {},
 ): { file: string; text: string }[] {
   const root = opts.root ?? appRoot();
   const version = opts.systemdVersion ?? DEFAULT_SYSTEMD_VERSION;
@@ -46,6 +47,11 @@ export function systemdUnits(
       ours ? 'Type=notify' : 'Type=exec',
       ...(ours ? ['NotifyAccess=all'] : []),
       `WorkingDirectory=${config.dir}`,
+      // The admin token's variable (`adminToken: \${…}`), from a root-only file, never from the unit itself; a token
+      // written in the config file needs none (units read that file in place).
+      ...(ours && opts.token && !opts.token.literal
+        ? [`EnvironmentFile=${opts.token.optional ? '-' : ''}${SYSTEMD_ENV_FILE}`]
+        : []),
       `ExecStart=${exec.map(quote).join(' ')}`,
       ...(ours
         ? []

@@ -10,7 +10,18 @@ import type { Reporter } from './reporter.js';
 import { summaryTable } from './summary.js';
 
 /** Timing events worth a line of their own once the stack is up (the rest only redraw the view). */
-const LANDED = new Set(['ready', 'failed', 'quarantined', 'crashed', 'released']);
+const LANDED = new Set([
+  'ready',
+  'failed',
+  'quarantined',
+  'crashed',
+  'released',
+  'swap_start',
+  'swap_end',
+  'swap_failed',
+  'unload_end',
+  'removed',
+]);
 
 export function liveReporter(
   paint: ChalkInstance,
@@ -48,7 +59,7 @@ export function liveReporter(
         const text = describeSupervisorEvent(e);
         const landed = e.type === 'timing' && LANDED.has(e.event.event);
         if (text !== undefined && e.type !== 'stack-ready' && (e.type !== 'timing' || landed))
-          above(`${tag(e.server)}  ${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
+          above(`${'server' in e ? `${tag(e.server)}  ` : ''}${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
         return;
       }
       if (e.type === 'output') above(`${tag(e.server)}  ${paint.dim('|')} ${e.line}`);

@@ -31,14 +31,16 @@ export function plainReporter(
   const worthALine = everyTenth();
   const style = (e: SupervisorEvent, text: string) => {
     if (e.type === 'output') return `${paint.dim('|')} ${text}`;
-    return e.type === 'state' && e.state === 'failed' ? paint.red(text) : text;
+    const bad = (e.type === 'state' && e.state === 'failed') || (e.type === 'reloaded' && !e.ok);
+    return bad ? paint.red(text) : text;
   };
   return {
     event(e) {
       if (e.type === 'stack-ready' || !worthALine(e)) return;
       const text = describeSupervisorEvent(e);
       if (text === undefined) return;
-      write(`${paint.dim(clock())} ${tag(e.server)}  ${style(e, text)}\n`);
+      const who = 'server' in e ? `${tag(e.server)}  ` : '';
+      write(`${paint.dim(clock())} ${who}${style(e, text)}\n`);
     },
     note: (text) => write(`${paint.dim(clock())} ${text}\n`),
     ready: (summary, coldStartMs, budgetMs) => write(`\n${summaryTable(summary, coldStartMs, budgetMs)}\n`),

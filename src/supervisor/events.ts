@@ -2,6 +2,7 @@
 // all read.
 import type { TimingEvent } from '../../common/timing/events.js';
 import type { ModelState } from '../../common/protocol.js';
+import type { ReloadPlan, ServerAction } from '../reload/plan.js';
 import type { ServerState } from './states.js';
 
 /** `at` is milliseconds since the supervisor started the stack. */
@@ -15,7 +16,24 @@ export type SupervisorEvent =
   | { type: 'missed'; server: string; misses: number; silentMs: number; at: number }
   | { type: 'stack-ready'; at: number; summary: SummaryRow[] }
   /** With `--wait serving`: a server that was serving has now loaded every model. */
-  | { type: 'loaded'; server: string; at: number };
+  | { type: 'loaded'; server: string; at: number }
+  /** `modelctl reload` or SIGHUP: what will change (nothing yet). */
+  | { type: 'reload-plan'; at: number; plan: ReloadPlan; dryRun: boolean }
+  /** One server's part of a reload began, or ended (`ok`, `error`). */
+  | ReloadStepEvent
+  /** The reload is over: `ok` when every step was; `exitCode` 2 for a config that is not valid (nothing changed). */
+  | { type: 'reloaded'; at: number; ok: boolean; version: string; ms: number; exitCode: number; error?: string };
+
+export interface ReloadStepEvent {
+  type: 'reload-step';
+  server: string;
+  action: ServerAction;
+  phase: 'start' | 'done';
+  at: number;
+  ok?: boolean;
+  error?: string;
+  ms?: number;
+}
 
 /** A model as the supervisor sees it, rebuilt from the server's timing events. */
 export interface ModelView {
@@ -42,19 +60,39 @@ export interface SummaryRow {
 /** Folds one timing event into the model views of a server. */
 export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: number): void {
   if (!e.model) return;
+  if (e.event === 'removed') {
+    models.delete(e.model);
+    return;
+  }
   const m = models.get(e.model) ?? { name: e.model, state: 'queued' as ModelState, attempts: 0 };
   models.set(e.model, m);
+  // While a new copy loads beside the old one, the model serves: it stays `swapping` until the new copy lands.
+  const unlessSwapping = (state: ModelState) => (m.state === 'swapping' ? 'swapping' : state);
   switch (e.event) {
     case 'load_start':
-      m.state = 'loading';
+      m.state = unlessSwapping('loading');
       m.attempts = e.attempt ?? m.attempts + 1;
       m.progress = undefined;
       break;
     case 'memory_wait':
-      m.state = 'waiting';
+      m.state = unlessSwapping('waiting');
       break;
     case 'admitted':
-      m.state = 'loading';
+      m.state = unlessSwapping('loading');
+      break;
+    case 'swap_start':
+      m.state = e.detail === 'side-by-side' ? 'swapping' : 'queued';
+      break;
+    case 'swap_failed':
+      m.state = 'ready';
+      m.error = e.error;
+      break;
+    case 'unload_start':
+      // The old copy of a swap goes unseen: the model is its new copy.
+      if (e.detail !== 'replaced') m.state = 'unloading';
+      break;
+    case 'unload_end':
+      if (e.detail !== 'replaced') m.state = 'unloaded';
       break;
     case 'load_progress':
       m.progress = { fraction: e.fraction ?? 0, bytes: e.bytes ?? 0, total: e.total ?? 0, rate: e.rate };
@@ -66,7 +104,7 @@ export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: 
       m.error = e.error;
       break;
     case 'retry':
-      m.state = 'retrying';
+      m.state = unlessSwapping('retrying');
       break;
     case 'ready':
       m.state = 'ready';

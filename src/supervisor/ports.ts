@@ -1,10 +1,10 @@
-// Before anything starts: every configured port must be free, or we fail with that reason instead of measuring someone
-// else's server.
+// Before anything starts (or a reload moves a server): every configured port must be free, or we fail with that reason
+// instead of measuring someone else's server.
 import { createServer } from 'node:net';
 import type { Config } from '../../common/config/types.js';
 import { PortInUseError } from '../../common/errors.js';
 
-function portIsFree(host: string, port: number): Promise<boolean> {
+export function portIsFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));

@@ -6,7 +6,13 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { execaNode } from 'execa';
 import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
-import { serverArgs, serverEntryPath, type ServerMessage, type SupervisorMessage } from '../../common/protocol.js';
+import {
+  serverArgs,
+  serverEntryPath,
+  type ReloadOutcome,
+  type ServerMessage,
+  type SupervisorMessage,
+} from '../../common/protocol.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -135,6 +141,31 @@ export class ServerProcess extends EventEmitter {
       this.on('message', onMessage);
       const ping: SupervisorMessage = { type: 'ping', id };
       this.child.send(ping, (err) => err && done(false));
+    });
+  }
+
+  /**
+   * Asks the server over IPC to apply its section of the config file (`version`, the one the supervisor planned with)
+   * and resolves with what it did; a server that exits or cannot be told says so in the outcome.
+   */
+  reload(version: string): Promise<ReloadOutcome> {
+    const id = ++this.pings;
+    const failed = (error: string): ReloadOutcome => ({ ok: false, version, models: [], error, ms: 0 });
+    if (!this.child.connected || this.exitInfo) return Promise.resolve(failed('the server has no IPC channel'));
+    return new Promise((resolve) => {
+      const done = (outcome: ReloadOutcome) => {
+        this.off('message', onMessage);
+        this.off('exit', onExit);
+        resolve(outcome);
+      };
+      const onMessage = (m: ServerMessage) => {
+        if (m.type === 'reloaded' && m.id === id) done(m.outcome);
+      };
+      const onExit = () => done(failed('the server exited during the reload'));
+      this.on('message', onMessage);
+      this.once('exit', onExit);
+      const ask: SupervisorMessage = { type: 'reload', id, version };
+      this.child.send(ask, (err) => err && done(failed(`cannot reach the server: ${err.message}`)));
     });
   }
 

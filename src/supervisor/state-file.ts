@@ -5,11 +5,19 @@ import { join } from 'node:path';
 import type { Config } from '../../common/config/types.js';
 import { ModelctlError, messageOf } from '../../common/errors.js';
 import { writeJsonAtomically } from '../../common/json-file.js';
+import type { SupervisorEvent } from './events.js';
 import type { Supervisor } from './supervisor.js';
 
 export interface StackState {
   supervisorPid: number;
   config: string;
+  /** The version (a short hash of the file) of the config that runs, and when it was applied. */
+  configVersion?: string;
+  appliedAt?: string;
+  /** The last reload, when it did not apply everything (or was refused): what and why. */
+  lastReload?: { version: string; at: string; ok: boolean; error?: string };
+  /** The supervisor's control socket (`modelctl reload`). */
+  control?: string;
   startedAt: string;
   detached: boolean;
   servers: {
@@ -58,14 +66,20 @@ const CORRUPT_HINT = 'if no modelctl supervisor is running, delete it';
  * Rewrites the state file on every state change (atomically: a reader never sees half a file); removed when the stack
  * stops.
  */
-export function trackStackState(config: Config, sup: Supervisor, detached: boolean): () => void {
+export function trackStackState(config: Config, sup: Supervisor, detached: boolean, control?: string): () => void {
   const file = fileOf(config.stateDir);
   const startedAt = new Date().toISOString();
+  let appliedAt = startedAt;
+  let lastReload: StackState['lastReload'];
   mkdirSync(config.stateDir, { recursive: true });
   const write = () => {
     const state: StackState = {
       supervisorPid: process.pid,
       config: config.file,
+      configVersion: sup.running.version,
+      appliedAt,
+      ...(lastReload ? { lastReload } : {}),
+      ...(control ? { control } : {}),
       startedAt,
       detached,
       servers: sup.servers.map((s) => ({
@@ -86,8 +100,13 @@ export function trackStackState(config: Config, sup: Supervisor, detached: boole
   const wallClockOf = (stackMs: number) => Date.now() - (sup.now() - stackMs);
   write();
   sup.on('heartbeat', write);
-  sup.on('event', (e: { type: string }) => {
-    if (e.type === 'state' || e.type === 'spawned') write();
+  sup.on('event', (e: SupervisorEvent) => {
+    if (e.type === 'reloaded') {
+      const at = new Date().toISOString();
+      if (e.ok) appliedAt = at;
+      lastReload = e.ok ? undefined : { version: e.version, at, ok: false, error: e.error };
+    }
+    if (e.type === 'state' || e.type === 'spawned' || e.type === 'reloaded') write();
   });
   return () => rmSync(file, { force: true });
 }

@@ -1,15 +1,21 @@
 // A server's lifecycle under the supervisor, one explicit table of allowed moves (after llama-swap's process states).
 
-/** `hung`: ready once, now not answering its watchdog; it is about to be killed. */
-export type ServerState = 'pending' | 'starting' | 'ready' | 'hung' | 'restarting' | 'failed' | 'stopping' | 'stopped';
+/**
+ * `hung`: ready once, now not answering its watchdog; it is about to be killed. `reloading`: serving while it applies
+ * its part of a new config (models added, removed, swapped). A reload that changes its process settings restarts it
+ * (`restarting`), from `ready`, or from `failed`: a new config is a way back.
+ */
+export type ServerState =
+  'pending' | 'starting' | 'ready' | 'reloading' | 'hung' | 'restarting' | 'failed' | 'stopping' | 'stopped';
 
 const ALLOWED: Record<ServerState, readonly ServerState[]> = {
   pending: ['starting', 'stopping', 'stopped'],
   starting: ['ready', 'restarting', 'failed', 'stopping'],
-  ready: ['hung', 'restarting', 'failed', 'stopping'],
+  ready: ['hung', 'reloading', 'restarting', 'failed', 'stopping'],
+  reloading: ['ready', 'hung', 'restarting', 'failed', 'stopping'],
   hung: ['restarting', 'failed', 'stopping'],
   restarting: ['starting', 'failed', 'stopping'],
-  failed: ['stopping', 'stopped'],
+  failed: ['restarting', 'stopping', 'stopped'],
   stopping: ['stopped'],
   stopped: [],
 };

@@ -10,8 +10,8 @@ import {
   ServerExitedError,
   type ModelctlError,
 } from '../../common/errors.js';
-import type { ServerMessage } from '../../common/protocol.js';
-import { formatBytes, formatMs } from '../report/format.js';
+import type { ReloadOutcome, ServerMessage } from '../../common/protocol.js';
+import { formatMs } from '../report/format.js';
 import { forgetInflight } from '../../common/crash-journal.js';
 import { attributeCrash, exitReason, maxStartupCrashRestarts } from './crash.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';
@@ -22,6 +22,7 @@ import {
   OFF_PATH_NICENESS,
   setProcessPriority,
 } from './policies/critical-path.js';
+import { stillLoading, summaryOf } from './stack-summary.js';
 import { restartDelay } from './policies/restart.js';
 import { httpProbe, waitUntilReady, type Outcome, type Probe } from './readiness.js';
 import { launchSpec, ServerProcess, execaSpawner, type Spawner } from './server-process.js';
@@ -63,15 +64,6 @@ export interface ManagedServer {
   killedBecause?: string;
 }
 
-/** `, 41% at 120 MB/s, about 12 s to go` for a model that reported progress. */
-function progressNote(m: ModelView): string {
-  const p = m.progress;
-  if (!p) return '';
-  const pct = `${Math.floor(p.fraction * 100)}%`;
-  if (!p.rate) return `, ${pct}`;
-  return `, ${pct} at ${formatBytes(p.rate)}/s, about ${formatMs(((p.total - p.bytes) / p.rate) * 1000)} to go`;
-}
-
 export class Supervisor extends EventEmitter {
   readonly servers: ManagedServer[];
   private readonly started = performance.now();
@@ -82,7 +74,7 @@ export class Supervisor extends EventEmitter {
   private offPath = new Set<string>();
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly opts: SupervisorOptions,
   ) {
     super();
@@ -95,12 +87,18 @@ export class Supervisor extends EventEmitter {
     }));
   }
 
+  /** The config the stack runs now: the one it started with, or the last one a reload applied. */
+  get running(): Config {
+    return this.config;
+  }
+
   /** Milliseconds since the stack started. */
   now(): number {
     return performance.now() - this.started;
   }
 
-  private send(e: SupervisorEvent) {
+  /** Tells every listener (reporters, the state file, a reload's caller). */
+  send(e: SupervisorEvent): void {
     this.emit('event', e);
   }
 
@@ -168,7 +166,7 @@ export class Supervisor extends EventEmitter {
       }
     }
     for (const s of this.servers) this.supervise(s);
-    const summary = this.summary();
+    const summary = summaryOf(this.servers);
     this.send({ type: 'stack-ready', at: this.now(), summary });
     return summary;
   }
@@ -225,43 +223,8 @@ export class Supervisor extends EventEmitter {
       case 'aborted':
         return new InterruptedError(this.abortReason ?? 'a signal');
       case 'deadline':
-        return new BudgetExceededError(this.opts.budgetMs, this.stillLoading(), this.opts.deadlineMs);
+        return new BudgetExceededError(this.opts.budgetMs, stillLoading(this.servers), this.opts.deadlineMs);
     }
-  }
-
-  private stillLoading(): string[] {
-    return this.servers
-      .filter((s) => s.state !== 'ready')
-      .flatMap((s) => {
-        const models = [...s.models.values()].filter((m) => m.state !== 'ready' && m.state !== 'quarantined');
-        return models.length > 0
-          ? models.map((m) => `${s.config.name}/${m.name} (${m.state}, attempt ${m.attempts}${progressNote(m)})`)
-          : [`${s.config.name} (no model reported yet)`];
-      });
-  }
-
-  private summary(): SummaryRow[] {
-    return this.servers.flatMap((s) =>
-      s.models.size === 0
-        ? [{ server: s.config.name, readyAt: s.readyAt }]
-        : [...s.models.values()].map((m) => ({
-            server: s.config.name,
-            model: m.name,
-            loadMs: m.loadMs,
-            attempts: m.attempts,
-            readyAt: m.readyAt,
-            state: m.state,
-          })),
-    );
-  }
-
-  /** Required models that are quarantined, as `server llm: chat: reason` (they make `up --wait all` end with 1). */
-  quarantinedRequired(): string[] {
-    return this.servers.flatMap((s) =>
-      [...s.models.values()]
-        .filter((m) => m.state === 'quarantined' && s.config.models.find((c) => c.name === m.name)?.required !== false)
-        .map((m) => `server ${s.config.name}: ${m.error}`),
-    );
   }
 
   /** After ready: a server that exits or stops answering is restarted with backoff per its policy, or marked failed. */
@@ -269,7 +232,7 @@ export class Supervisor extends EventEmitter {
     const proc = s.proc!;
     proc.once('exit', (exit) => {
       s.watchdog?.stop();
-      if (this.shuttingDown || s.proc !== proc || (s.state !== 'ready' && s.state !== 'hung')) return;
+      if (this.shuttingDown || s.proc !== proc || !['ready', 'reloading', 'hung'].includes(s.state)) return;
       const crash = attributeCrash(this.config, s.config, proc, exit);
       const reason = s.killedBecause ?? crash?.reason ?? exitReason(exit);
       s.killedBecause = undefined;
@@ -298,7 +261,7 @@ export class Supervisor extends EventEmitter {
       onMiss: (misses, silentMs) =>
         this.send({ type: 'missed', server: s.config.name, misses, silentMs, at: this.now() }),
       onHung: (silentMs) => {
-        if (s.state !== 'ready' || s.proc !== proc) return;
+        if ((s.state !== 'ready' && s.state !== 'reloading') || s.proc !== proc) return;
         s.killedBecause = `did not answer for ${formatMs(silentMs)}; killed`;
         this.setState(s, 'hung', `did not answer for ${formatMs(silentMs)}`);
         proc.kill();
@@ -333,6 +296,65 @@ export class Supervisor extends EventEmitter {
     if (outcome.kind === 'ready') return this.supervise(s);
     this.setState(s, 'failed', this.explain(s, outcome).message);
     await s.proc?.stop(this.opts.graceMs);
+  }
+
+  // ── Reload (src/supervisor/reload.ts drives these; each is one server's part of a new config) ──
+
+  /** Takes a config a reload applied: stack settings from now on, and each server's section as applied so far. */
+  adopt(next: Config): void {
+    this.config = next;
+    this.opts.graceMs = next.graceMs;
+  }
+
+  /** Asks a running server of ours to apply its section of the config file (`version`): it serves throughout. */
+  async reloadModels(s: ManagedServer, next: ServerConfig, version: string): Promise<ReloadOutcome> {
+    this.setState(s, 'reloading');
+    const outcome = await s.proc!.reload(version);
+    if (outcome.ok) s.config = next;
+    const detail = outcome.ok ? `config ${version} applied` : `config ${version} not all applied: ${outcome.error}`;
+    if (s.state === 'reloading') this.setState(s, 'ready', detail);
+    return outcome;
+  }
+
+  /**
+   * Stops a server and starts it again with `next` (its process settings changed), alone: the others are not
+   * touched. Throws why it is not ready again.
+   */
+  async restartWith(s: ManagedServer, next: ServerConfig, reason: string): Promise<void> {
+    s.watchdog?.stop();
+    this.setState(s, 'restarting', reason);
+    const old = s.proc;
+    await old?.stop(this.opts.graceMs);
+    if (old?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, old.pid);
+    s.config = next;
+    await this.startSupervised(s);
+  }
+
+  /** A server new in the config: started and supervised like the others. Throws why it is not ready. */
+  async add(next: ServerConfig): Promise<void> {
+    const s: ManagedServer = { config: next, state: 'pending', restarts: 0, policyRestarts: 0, models: new Map() };
+    this.servers.push(s);
+    await this.startSupervised(s);
+  }
+
+  /** A server gone from the config: stopped, then no longer listed. */
+  async drop(s: ManagedServer): Promise<void> {
+    s.watchdog?.stop();
+    this.setState(s, 'stopping');
+    await s.proc?.stop(this.opts.graceMs);
+    if (s.proc?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, s.proc.pid);
+    this.setState(s, 'stopped');
+    this.servers.splice(this.servers.indexOf(s), 1);
+  }
+
+  private async startSupervised(s: ManagedServer): Promise<void> {
+    const outcome = await this.bringUp(s, this.now() + this.opts.budgetMs);
+    if (outcome.kind === 'ready') return this.supervise(s);
+    const error = this.explain(s, outcome);
+    if (s.state !== 'failed' && s.state !== 'stopping' && s.state !== 'stopped')
+      this.setState(s, 'failed', error.message);
+    await s.proc?.stop(this.opts.graceMs);
+    throw error;
   }
 
   /** Stops waiting (Ctrl-C during start-up): `up` then stops every server and throws InterruptedError. */

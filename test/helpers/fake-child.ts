@@ -29,9 +29,19 @@ export class FakeChild extends EventEmitter {
   /** A server that ignores SIGTERM (only SIGKILL ends it). */
   ignoreTerm = false;
 
-  send(message: { type: string; id?: number }, callback?: (err: Error | null) => void): boolean {
+  /** What the server answers to a reload (it applied its section, by default). */
+  reloadAnswer: { ok: boolean; error?: string } = { ok: true };
+  /** The config versions it was asked to apply. */
+  readonly reloads: string[] = [];
+
+  send(message: { type: string; id?: number; version?: string }, callback?: (err: Error | null) => void): boolean {
     if (message.type === 'ping' && this.answers) {
       setImmediate(() => this.emit('message', { type: 'pong', id: message.id, healthy: true }));
+    }
+    if (message.type === 'reload') {
+      this.reloads.push(message.version!);
+      const outcome = { version: message.version, models: [], ms: 1, ...this.reloadAnswer };
+      setImmediate(() => this.emit('message', { type: 'reloaded', id: message.id, outcome }));
     }
     callback?.(null);
     return true;

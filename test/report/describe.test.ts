@@ -38,4 +38,23 @@ describe('one sentence per supervisor event', () => {
       expect(describeSupervisorEvent(timing('llm', event, { ms: 1 }))).toBeUndefined();
     expect(describeSupervisorEvent({ type: 'stack-ready', at: 1, summary: [] })).toBeUndefined();
   });
+
+  it('says a reload: each server’s part, and how it ended', () => {
+    const step = { type: 'reload-step' as const, server: 'asr-ocr', action: 'restart' as const, at: 1 };
+    expect(describeSupervisorEvent({ ...step, phase: 'start' })).toBeUndefined();
+    expect(describeSupervisorEvent({ ...step, phase: 'done', ok: true, ms: 1200 })).toBe(
+      'restarted and ready in 1.2 s',
+    );
+    expect(describeSupervisorEvent({ ...step, phase: 'done', ok: false, error: 'port 1 is taken' })).toBe(
+      'restart failed: port 1 is taken',
+    );
+    const reloaded = { type: 'reloaded' as const, at: 1, version: 'abc', ms: 80 };
+    expect(describeSupervisorEvent({ ...reloaded, ok: true, exitCode: 0 })).toBe('config abc applied in 80 ms');
+    expect(describeSupervisorEvent({ ...reloaded, ok: false, exitCode: 2, error: 'bad port' })).toBe(
+      'reload refused, nothing changed: bad port',
+    );
+    expect(
+      describeSupervisorEvent({ type: 'state', server: 'llm', state: 'ready', at: 9, detail: 'config abc applied' }),
+    ).toBe('ready: config abc applied');
+  });
 });

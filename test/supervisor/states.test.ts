@@ -12,4 +12,13 @@ describe('server states', () => {
     expect(() => move('llm', 'pending', 'ready')).toThrow('pending → ready is not allowed');
     expect(() => move('llm', 'stopping', 'ready')).toThrow();
   });
+
+  it('lets a ready server reload in place and come back, and a reload restart a failed one', () => {
+    expect(canMove('ready', 'reloading')).toBe(true);
+    expect(canMove('reloading', 'ready')).toBe(true);
+    expect(canMove('reloading', 'hung')).toBe(true);
+    expect(canMove('failed', 'restarting')).toBe(true);
+    expect(() => move('llm', 'reloading', 'starting')).toThrow('reloading → starting is not allowed');
+    expect(() => move('llm', 'starting', 'reloading')).toThrow();
+  });
 });

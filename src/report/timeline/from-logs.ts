@@ -11,13 +11,21 @@ export interface LoggedRun {
   events: TimingEvent[];
 }
 
-/** Each server's latest run. A log whose run has no `server_start` counts from its first event. */
+/**
+ * Each server's latest run: its start-up, up to its first reload (a reload is not a start-up; `modelctl logs` shows
+ * it). A log whose run has no `server_start` counts from its first event.
+ */
 export function latestRuns(events: TimingEvent[]): LoggedRun[] {
   const byServer = new Map<string, TimingEvent[]>();
+  const reloaded = new Set<string>();
   for (const e of events) {
     const list = byServer.get(e.server) ?? [];
-    if (e.event === 'server_start') list.length = 0;
-    list.push(e);
+    if (e.event === 'server_start') {
+      list.length = 0;
+      reloaded.delete(e.server);
+    }
+    if (e.event === 'reload_start') reloaded.add(e.server);
+    if (!reloaded.has(e.server)) list.push(e);
     byServer.set(e.server, list);
   }
   return [...byServer].map(([server, run]) => {

@@ -29,4 +29,30 @@ describe('timing events in plain words', () => {
     expect(say({ event: 'server_failed', error: 'chat: wrong magic' })).toBe('llm failed: chat: wrong magic');
     expect(say({ event: 'server_stop', ms: 9 })).toBe('llm stopping');
   });
+
+  it('says what a reload does to each model, and what the server applied', () => {
+    expect(say({ event: 'swap_start', model: 'chat', detail: 'side-by-side' })).toBe(
+      'chat reloading: the old copy serves until the new one is ready',
+    );
+    expect(say({ event: 'swap_start', model: 'chat', detail: 'unload-first', needs: 2 ** 30, free: 2 ** 29 })).toBe(
+      'chat reloading: two copies do not fit (needs 1024 MiB, 512 MiB free), so the old one goes first; requests ' +
+        'get 503 until the new one is ready',
+    );
+    expect(say({ event: 'ready', model: 'chat', attempt: 1, ms: 99_000, detail: 'reload' })).toBe(
+      'chat ready (attempt 1)',
+    );
+    expect(say({ event: 'swap_end', model: 'chat', ms: 850 })).toBe('chat swapped in 850 ms: the new copy serves');
+    expect(say({ event: 'swap_failed', model: 'chat', error: 'truncated' })).toBe('chat kept its old copy: truncated');
+    expect(say({ event: 'unload_start', model: 'code', detail: 'removed', requests: 2 })).toBe(
+      'code unloading (removed from the config), waiting for 2 requests in flight',
+    );
+    expect(say({ event: 'unload_end', model: 'chat', detail: 'replaced', ms: 3, requests: 1 })).toBe(
+      'chat old copy unloaded in 3 ms; 1 request cancelled at the timeout',
+    );
+    expect(say({ event: 'removed', model: 'code' })).toBe('code removed');
+    expect(say({ event: 'reload_start', version: 'abc', detail: 'swap chat (path a → b)', ms: 5 })).toBe(
+      'llm applying config abc: swap chat (path a → b)',
+    );
+    expect(say({ event: 'reload_end', version: 'abc', ms: 120 })).toBe('llm config abc applied in 120 ms');
+  });
 });

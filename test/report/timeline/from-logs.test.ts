@@ -30,6 +30,27 @@ describe('timeline from the timing logs', () => {
     expect(runs[0]!.events.filter((e) => e.event === 'load_end').map((e) => e.ms)).toEqual([300]);
   });
 
+  it("ends a server's run at its first reload: a reload is not a start-up", () => {
+    const reload = [
+      line('llm', 5000, 'reload_start', { version: 'abc', detail: 'add code' }),
+      line('llm', 5010, 'load_start', { model: 'code', attempt: 1 }),
+      line('llm', 5100, 'load_end', { model: 'code', attempt: 1, ms: 90 }),
+      line('llm', 5100, 'reload_end', { version: 'abc', ms: 100 }),
+    ];
+    const [runs] = latestRuns([...run('llm', 0, 'chat', 500), ...reload]);
+    expect(runs!.events.map((e) => e.model ?? e.event)).toEqual([
+      'server_start',
+      'listening',
+      'runtime_ready',
+      'chat',
+      'chat',
+      'chat',
+      'server_ready',
+    ]);
+    const restarted = latestRuns([...run('llm', 0, 'chat', 500), ...reload, ...run('llm', 9000, 'chat', 200)]);
+    expect(restarted[0]!.events.filter((e) => e.event === 'load_end').map((e) => e.ms)).toEqual([200]);
+  });
+
   it('aligns the servers by wall clock from the earliest process start, which counts as its spawn', () => {
     const { events, leftOut } = eventsOfLatestStartup(
       latestRuns([...run('llm', 1000, 'chat', 500), ...run('asr', 1250, 'speech', 200)]),
