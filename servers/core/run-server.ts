@@ -106,12 +106,14 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   let stopping: Promise<void> | undefined;
   const stop = (code = 0) =>
     (stopping ??= (async () => {
+      const nativeBusy = native.models.length > 0;
       native.stopping();
       emit({ event: 'server_stop', ms: performance.now() });
+      killSelfAfter(config.graceMs);
       liveness.stop();
       await app.close().catch(() => {});
       await engine.close().catch(() => {});
-      process.exit(code);
+      exit(code, nativeBusy);
     })());
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
@@ -148,4 +150,26 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     alone.add(m.name);
     await loader.load([m]);
   }
+}
+
+/**
+ * A stop must end even when native work cannot: a load blocked in read(2) on a dead mount or a FIFO holds a libuv
+ * thread, and `process.exit()` joins the thread pool, so it would wait for that read forever. With work still in the
+ * pool the server kills itself instead (the crash journal was emptied first, so the next start blames no model); so it
+ * does, too, when closing the engine takes longer than the grace period. Either way no orphan outlives a supervisor
+ * that was killed itself.
+ */
+function exit(code: number, nativeBusy: boolean): void {
+  const pending = process.getActiveResourcesInfo().filter((r) => r.startsWith('FSReq'));
+  if (!nativeBusy && pending.length === 0) process.exit(code);
+  const what = nativeBusy ? 'native work' : `${pending.length} file operation${pending.length === 1 ? '' : 's'}`;
+  process.stderr.write(`modelctl server: ${what} still running; exiting without waiting for it\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function killSelfAfter(ms: number): void {
+  setTimeout(() => {
+    process.stderr.write(`modelctl server: did not stop within ${ms} ms; killing itself\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }, ms).unref();
 }

@@ -3,9 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { waitUntilGone } from '../../common/processes.js';
 import type { HealthBody } from '../../common/protocol.js';
 import type { TimingEvent } from '../../common/timing/events.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
+import type { StackState } from '../../src/supervisor/state-file.js';
 import { modelctl } from '../helpers/modelctl.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
@@ -155,8 +157,14 @@ describe('a load that makes no progress', () => {
     expect((failed.event as TimingEvent).error).toBe('no progress for 1 s (nothing was read)');
     expect((failed.event as TimingEvent).attempt).toBe(2);
     expect(Number(failed.at)).toBeLessThan(20_000);
+    // The supervisor dies without a word; the server, whose first attempt is still blocked opening the FIFO (a
+    // thread process.exit would wait for), must not stay behind.
+    const state = JSON.parse(readFileSync(join(file, '..', '.modelctl/state.json'), 'utf8')) as StackState;
+    const pids = state.servers.flatMap((s) => s.pids);
+    expect(pids.length).toBeGreaterThan(0);
     run.child.kill('SIGKILL');
-    await run.child;
+    await run.child.catch(() => {});
+    expect(await waitUntilGone(pids, 10_000)).toEqual([]);
   });
 });
 
