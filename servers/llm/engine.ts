@@ -8,7 +8,7 @@ import { Pool } from '../core/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
 import { estimateGguf } from '../../common/memory/gguf.js';
-import { Lanes } from './lanes.js';
+import { Lanes, laneCount } from './lanes.js';
 import { createRuntime } from './runtime.js';
 import { registerLlmRoutes } from './routes.js';
 
@@ -23,7 +23,7 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
   const threads = server.threads;
   // Imported here, not at the top: main.ts started it before the server's other imports.
   const runtime = import('node-llama-cpp');
-  const lanes = new Lanes(Math.min(server.concurrency, server.models.length), () => createRuntime(server));
+  const lanes = new Lanes(laneCount(server.concurrency, server.models.length), () => createRuntime(server));
   /** File size of each checked model: the header is read once per attempt, by whichever step comes first. */
   const checked = new Map<string, number>();
   const check = async (m: ModelRecord<LlmHandle>) => {

@@ -3,6 +3,7 @@
 // on this 2-core machine a 200 MB load takes ~0.3 s: measured in `npm run bench`, extra instances for three such
 // models made the cold start slower. So the first starts at once, and another starts only while enough bytes wait
 // that they would outlast its start-up.
+import { availableParallelism } from 'node:os';
 import type { Llama } from 'node-llama-cpp';
 import { Pool } from '../core/pool.js';
 
@@ -11,6 +12,16 @@ import { Pool } from '../core/pool.js';
  * start-up.
  */
 export const LANE_WORTH_BYTES = 1024 ** 3;
+
+/**
+ * How many instances a server may start: its cap, no more than it has models, and no more than the cores. A load
+ * without mmap is CPU work as much as reading (tensors are copied and repacked), so a third instance on two cores only
+ * competes: measured by `npm run bench -- --only caps`, cap 3 was slower than cap 2 in every multi-model case on this
+ * 2-core machine (3 × 2 GB: 21.3 s vs 16.8 s), while cap 2 beat cap 1 by 1.4-1.8× from 1 GB up.
+ */
+export function laneCount(concurrency: number, models: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(concurrency, models, cores));
+}
 
 export class Lanes {
   private pool = new Pool<Llama>();

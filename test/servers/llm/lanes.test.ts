@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Llama } from 'node-llama-cpp';
-import { Lanes, LANE_WORTH_BYTES } from '../../../servers/llm/lanes.js';
+import { Lanes, LANE_WORTH_BYTES, laneCount } from '../../../servers/llm/lanes.js';
 
 /** A load context that passes waits straight through. */
 const direct = { queue: <T>(wait: Promise<T>) => wait };
@@ -23,6 +23,16 @@ const hold = () => {
   });
   return { p, release };
 };
+
+describe('lane count', () => {
+  it('is the cap, bounded by the models and by the cores', () => {
+    expect(laneCount(3, 6, 2)).toBe(2);
+    expect(laneCount(3, 6, 8)).toBe(3);
+    expect(laneCount(3, 1, 8)).toBe(1);
+    expect(laneCount(1, 6, 8)).toBe(1);
+    expect(laneCount(3, 0, 1)).toBe(1);
+  });
+});
 
 describe('lanes', () => {
   it('starts one instance at once and no more while it is coming up', async () => {
