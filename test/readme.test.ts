@@ -143,4 +143,16 @@ describe('the README says what the code does', () => {
     expect(LANE_WORTH_BYTES).toBe(2 ** 30);
     expect(README).toContain('another starts only while 1 GiB or more is\nwaiting for it');
   });
+  it('lists every benchmark `npm run bench` has', () => {
+    const source = readFileSync('bench/run.ts', 'utf8');
+    const body = source.slice(source.indexOf('const benches'), source.indexOf('for (const [name, run]'));
+    const names = [...body.matchAll(/^ {2}'?([a-z0-9-]+)'?: \(\) =>/gim)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(10);
+    const listed = tableAfter(/^\| name\s+\| what it compares/).flatMap((r) =>
+      [...r[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]),
+    );
+    // llm-load-1GB is llm-load at 1 GB: `--only llm-load` runs both.
+    expect(names.filter((n) => !listed.includes(n) && n !== 'llm-load-1GB')).toEqual([]);
+    expect(listed.filter((n) => !names.includes(n!))).toEqual([]);
+  });
 });
