@@ -4,7 +4,7 @@ import type { BuiltinServerConfig } from '../../common/config/types.js';
 import type { ModelTable } from './http.js';
 import { MemoryGate } from './admission.js';
 import { Loader } from './loader.js';
-import type { ModelMemory } from './model-memory.js';
+import type { ModelMemo, ModelMemory } from './model-memory.js';
 import type { ModelRecord } from './model-states.js';
 import type { NativeWork } from './native-work.js';
 import { orderForLoading } from './ordering.js';
@@ -48,7 +48,9 @@ export function createServerLoader<H>(ctx: LoadContext<H>): {
     estimate: engine.estimate && ((m) => engine.estimate!(m)),
     load: (m, attempt, progress) => {
       m.identity = ctx.identityOf(m);
-      return native.run(m.name, 'load', () => engine.load(m, attempt, progress), opts(m, attempt));
+      // Waiting for other native work to leave (a suspect runs alone) is queueing, not a load that stalled.
+      const queue = progress.queue;
+      return native.run(m.name, 'load', () => engine.load(m, attempt, progress), { ...opts(m, attempt), queue });
     },
     verify: (m, handle) => {
       if (!needsCheck(m)) return undefined;
@@ -68,6 +70,32 @@ export function createServerLoader<H>(ctx: LoadContext<H>): {
   return { loader, alone, gate };
 }
 
+/** What a model's memory says about loading it now: as usual, alone and last (a suspect), or not at all. */
+interface Placed<H> {
+  model: ModelRecord<H>;
+  memo: ModelMemo;
+  place: 'normal' | 'suspect' | 'quarantined';
+}
+
+function placeEach<H>(ctx: LoadContext<H>, models: ModelTable<H>, previousLoadMs: Map<string, number>): Placed<H>[] {
+  return orderForLoading([...models.values()], ctx.server.order, previousLoadMs).map((model) => {
+    const memo = ctx.memory.get(model.name, ctx.identityOf(model));
+    const suspect = memo.crashes > 0 && memo.crashedWhile === 'loading';
+    return { model, memo, place: memo.quarantined ? 'quarantined' : suspect ? 'suspect' : 'normal' };
+  });
+}
+
+/** The models whose loads will start, in that order (suspects last, quarantined left out): what prefetch reads. */
+export function loadingOrder<H>(
+  ctx: LoadContext<H>,
+  models: ModelTable<H>,
+  previousLoadMs: Map<string, number>,
+): ModelRecord<H>[] {
+  const placed = placeEach(ctx, models, previousLoadMs);
+  const at = (place: Placed<H>['place']) => placed.filter((p) => p.place === place).map((p) => p.model);
+  return [...at('normal'), ...at('suspect')];
+}
+
 /**
  * Sorts the models into those that load as usual and the suspects of an earlier crash (alone, last); quarantined
  * models are not loaded at all. Reports each crash and quarantine in the timing log.
@@ -80,16 +108,15 @@ export function planLoads<H>(
 ): { normal: ModelRecord<H>[]; suspects: ModelRecord<H>[] } {
   const normal: ModelRecord<H>[] = [];
   const suspects: ModelRecord<H>[] = [];
-  for (const m of orderForLoading([...models.values()], ctx.server.order, previousLoadMs)) {
-    const memo = ctx.memory.get(m.name, ctx.identityOf(m));
+  for (const { model: m, memo, place } of placeEach(ctx, models, previousLoadMs)) {
     const crash = verdicts.find((v) => v.model === m.name)?.crash;
-    if (memo.quarantined) {
+    if (place === 'quarantined') {
       // A model convicted while serving had loaded once.
       m.attempts = memo.attemptsUsed ?? 1;
       m.error = memo.quarantined;
       m.moveTo('quarantined');
       ctx.emit({ event: 'quarantined', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
-    } else if (memo.crashes > 0 && memo.crashedWhile === 'loading') {
+    } else if (place === 'suspect') {
       m.attempts = memo.attemptsUsed ?? 0;
       if (crash) ctx.emit({ event: 'crashed', model: m.name, attempt: m.attempts, error: crash, file: m.file });
       suspects.push(m);

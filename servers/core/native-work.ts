@@ -14,7 +14,11 @@ export interface NativeWorkOptions {
   alone?: boolean;
   attempt?: number;
   identity?: string;
+  /** A load's wait for its turn (LoadContext.queue): time waiting behind other native work is not a stall. */
+  queue?: <T>(wait: Promise<T>) => Promise<T>;
 }
+
+const noQueue = <T>(wait: Promise<T>): Promise<T> => wait;
 
 export class NativeWork {
   private readonly gate = new Gate();
@@ -31,7 +35,7 @@ export class NativeWork {
 
   /** Runs `fn` as native work of `model`; the journal names the model for as long as it runs. */
   async run<T>(model: string, phase: NativePhase, fn: () => Promise<T>, opts: NativeWorkOptions = {}): Promise<T> {
-    const release = await this.gate.acquire(Boolean(opts.alone));
+    const release = await (opts.queue ?? noQueue)(this.gate.acquire(Boolean(opts.alone)));
     this.enter({ model, phase, alone: Boolean(opts.alone), attempt: opts.attempt, identity: opts.identity });
     try {
       return await fn();
@@ -71,7 +75,10 @@ export class NativeWork {
     this.write();
   }
 
-  /** Written only when the set of models in native code changes: a request to a model already running costs nothing. */
+  /**
+   * Written only when the set of models in native code changes: work on a model already in native code writes nothing,
+   * but a request to an idle model writes twice (in and out, about 0.2 ms each on ext4).
+   */
   private write(): void {
     const journal: CrashJournal = {
       server: this.server,

@@ -5,15 +5,16 @@
 // start spends next to nothing here. Only what fits comfortably in free memory is read ahead.
 import { open, stat } from 'node:fs/promises';
 import { readMemory } from '../../common/memory/system.js';
+import { readThrough } from './read-through.js';
 
 export const PREFETCH_READERS = 2;
-const CHUNK = 8 << 20;
 /** What is read to tell a cached file from one on disk: small, so a warm start copies next to nothing. */
 const PROBE = 1 << 20;
 /** Faster than this, a chunk came from memory, not from a disk. */
 const CACHED_BYTES_PER_S = 4e9;
 
-async function readAhead(file: string): Promise<'cached' | 'read'> {
+/** Whether the file's first and last MiB both come back faster than a disk gives them. */
+async function isCached(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -24,12 +25,7 @@ async function readAhead(file: string): Promise<'cached' | 'read'> {
       return bytesRead / Math.max(1e-6, (performance.now() - t) / 1000);
     };
     const [head, tail] = [await timedRead(0), await timedRead(Math.max(0, size - probe.length))];
-    if (head > CACHED_BYTES_PER_S && tail > CACHED_BYTES_PER_S) return 'cached';
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK, size));
-    for (let at = probe.length; at < size - probe.length; at += buf.length) {
-      await fh.read(buf, 0, Math.min(buf.length, size - at), at);
-    }
-    return 'read';
+    return head > CACHED_BYTES_PER_S && tail > CACHED_BYTES_PER_S;
   } finally {
     await fh.close();
   }
@@ -37,12 +33,14 @@ async function readAhead(file: string): Promise<'cached' | 'read'> {
 
 /**
  * Reads `files` (in the order they will load) ahead, `readers` at a time, stopping at half of MemAvailable. Never
- * throws: a file it cannot read is the load's to report.
+ * throws: a file it cannot read is the load's to report. An abort stops it between chunks; the promise then settles
+ * once no read of its own is left in flight (a stopping server waits for that before it exits).
  */
-export async function prefetch(files: string[], readers = PREFETCH_READERS): Promise<void> {
+export async function prefetch(files: string[], signal?: AbortSignal, readers = PREFETCH_READERS): Promise<void> {
   let room = readMemory().availableBytes / 2;
   const queue: string[] = [];
   for (const file of files) {
+    if (signal?.aborted) return;
     // Regular files only: a FIFO or device is not read ahead (its reader is the load).
     const size = await stat(file).then(
       (s) => (s.isFile() ? s.size : 0),
@@ -52,9 +50,14 @@ export async function prefetch(files: string[], readers = PREFETCH_READERS): Pro
     room -= size;
     queue.push(file);
   }
+  const readAhead = async (file: string) => {
+    if (!(await isCached(file))) await readThrough(file, () => {}, signal);
+  };
   await Promise.all(
     Array.from({ length: readers }, async () => {
-      for (let file = queue.shift(); file; file = queue.shift()) await readAhead(file).catch(() => undefined);
+      for (let file = queue.shift(); file && !signal?.aborted; file = queue.shift()) {
+        await readAhead(file).catch(() => undefined);
+      }
     }),
   );
 }

@@ -1,6 +1,6 @@
 // Reads a whole file front to back, reporting bytes as they come and stopping when told: a file's data is then in the
-// page cache, so the engine that loads it next reads memory, not disk. A read that stops advancing is what a stall
-// (a dead network mount, a slow disk) looks like.
+// page cache, so the engine that loads it next reads memory, not disk (a load that reads its file first, and prefetch).
+// A read that stops advancing is what a stall (a dead network mount, a slow disk) looks like.
 import { open } from 'node:fs/promises';
 
 const CHUNK = 8 << 20;

@@ -18,7 +18,7 @@ import { wireControls } from './control-wiring.js';
 import { buildApp, type ModelTable } from './http.js';
 import { ServerLifecycle } from './lifecycle.js';
 import { ServerLiveness } from './liveness.js';
-import { createServerLoader, planLoads } from './load-plan.js';
+import { createServerLoader, loadingOrder, planLoads } from './load-plan.js';
 import { registerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { ModelMemory, modelMemoryFile } from './model-memory.js';
@@ -62,24 +62,24 @@ function previousJournal(config: Config, server: string) {
 
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerArgs(kind);
-  const configOf = (name: string) => server.models.find((m) => m.name === name)!;
   const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, ModelRecord.of<H>(m, i)]));
   const logFile = timingLogFile(config.stateDir, server.name);
   const previousLoadMs =
     server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
   const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
   const identityOf = (m: ModelRecord<H>) => identityOfModel(m.settings);
-  // The last process's journal is read before this one starts its own.
+  // The last process's journal is read before this one starts its own. It may name a model the config no longer has:
+  // that one is not held to account.
   const journal = previousJournal(config, server.name);
-  const startIdentity = (name: string) => identityOfModel(configOf(name));
-  const verdicts = judgeCrash(journal, memory, startIdentity, isAlive, (name) => configOf(name).file);
+  const identityByName = (name: string) => {
+    const m = models.get(name);
+    return m && identityOf(m);
+  };
+  const verdicts = judgeCrash(journal, memory, identityByName, isAlive, (name) => models.get(name)?.file);
   const native = new NativeWork(server.name, config.stateDir);
-  // The model files go into the page cache while the runtime starts: on a cold disk the two overlap.
-  const toLoad = [...models.values()].filter((m) => m.file && !memory.get(m.name, identityOf(m)).quarantined);
-  void prefetch(toLoad.sort((a, b) => a.priority - b.priority).map((m) => m.file!));
 
   const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
-  const liveness = new ServerLiveness(server.liveness, models, host, server.liveness?.timeoutMs ?? 2000);
+  const liveness = new ServerLiveness(server.liveness, models, host);
   const livez = () => liveness.report();
   const app = buildApp({ server: server.name, bodyLimit: server.bodyLimit, models, livez });
   const metrics = registerMetrics(app, server.name, models, () => lifecycle.coldStartMs, liveness.checks);
@@ -103,6 +103,8 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   wireControls({ app, config, server, models, host, loader, gate, ctx, release });
   engine.registerRoutes(app, host);
 
+  const stopPrefetch = new AbortController();
+  let prefetching = Promise.resolve();
   let stopping: Promise<void> | undefined;
   const stop = (code = 0) =>
     (stopping ??= (async () => {
@@ -111,8 +113,11 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
       emit({ event: 'server_stop', ms: performance.now() });
       killSelfAfter(config.graceMs);
       liveness.stop();
+      // A read of prefetch's own still in flight would make exit() kill the process: it ends at its next chunk.
+      stopPrefetch.abort();
       await app.close().catch(() => {});
       await engine.close().catch(() => {});
+      await prefetching;
       exit(code, nativeBusy);
     })());
   process.once('SIGTERM', () => void stop());
@@ -120,10 +125,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   exitWhenParentGoes(() => stop());
   answerPings(liveness.healthy);
   feedSystemdWatchdog(liveness.healthy);
-  liveness.startDeepChecks(
-    (m, h) => native.run(m.name, 'check', () => engine.warmup(m, h), { identity: m.identity }),
-    emit,
-  );
+  liveness.startDeepChecks((m) => host.use(m, 'check', (h) => engine.warmup(m, h)), emit);
 
   try {
     await app.listen({ host: server.host, port: server.port });
@@ -136,6 +138,11 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     return;
   }
   emit({ event: 'listening', ms: performance.now(), file: `http://${server.host}:${server.port}` });
+  // The model files go into the page cache while the runtime starts (on a cold disk the two overlap), in the order the
+  // loads will ask for them. Only now, once the port is bound: a server that cannot bind it reads nothing, and the
+  // stat of each file (its identity, for its quarantine), which a dead mount blocks, no longer holds up the bind.
+  const files = loadingOrder(ctx, models, previousLoadMs).flatMap((m) => (m.file ? [m.file] : []));
+  prefetching = prefetch(files, stopPrefetch.signal);
   try {
     await engine.prepare?.();
     emit({ event: 'runtime_ready', ms: performance.now() });

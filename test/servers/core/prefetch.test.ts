@@ -1,5 +1,6 @@
 // Prefetch against the real page cache: a file evicted from it is resident after prefetch (fincore tells), and what
-// must not be read ahead (a FIFO, whose open would block; a missing or empty file) is skipped without a hang or throw.
+// must not be read ahead (a FIFO, whose open would block; a missing or empty file) is skipped without a hang or throw,
+// and an abort ends the reading early.
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -42,5 +43,17 @@ describe('prefetch', () => {
     await evictFromCache([real]);
     await prefetch([fifo, join(dir, 'missing.gguf'), empty, real]);
     expect(resident(real)).toBeGreaterThan(15 * MiB);
+  });
+
+  it('stops at the next chunk when aborted and reads no further file (a stopping server waits for it)', async () => {
+    const [first, second] = [randomFile('first.bin', 160 * MiB), randomFile('second.bin', 160 * MiB)];
+    await evictFromCache([first, second]);
+    const stop = new AbortController();
+    const reading = prefetch([first, second], stop.signal, 1);
+    while (resident(first) < 8 * MiB) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    await reading;
+    expect(resident(first)).toBeLessThan(120 * MiB);
+    expect(resident(second)).toBeLessThan(4 * MiB);
   });
 });
