@@ -12,14 +12,9 @@ export async function estimateGguf(
   server: BuiltinServerConfig,
 ): Promise<MemoryEstimate> {
   const { readGgufFileInfo, GgufInsights } = await import('node-llama-cpp');
-  // The tokenizer's arrays (150k entries in real models) are not needed for the arithmetic: not parsed.
-  const ignoreKeys = [
-    'tokenizer.ggml.tokens',
-    'tokenizer.ggml.scores',
-    'tokenizer.ggml.token_type',
-    'tokenizer.ggml.merges',
-  ];
-  const info = await readGgufFileInfo(file, { logWarnings: false, ignoreKeys });
+  // All keys, the vocabulary too: its length sizes the logits buffer (vocabulary × batch × 4 bytes, 311 MB for 152k
+  // tokens), and node-llama-cpp parses every array whether a key is ignored or not.
+  const info = await readGgufFileInfo(file, { logWarnings: false });
   const insights = await GgufInsights.from(info, llama);
   const weights = insights.estimateModelResourceRequirements({ gpuLayers: 0, useMmap: server.mmap }).cpuRam;
   const context = {

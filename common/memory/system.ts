@@ -6,60 +6,71 @@ import { join } from 'node:path';
 export interface MemoryReading {
   /** MemAvailable from /proc/meminfo: what can be allocated without swapping. */
   availableBytes: number;
-  /** The cgroup's limit and usage, when a real limit is set. */
+  /**
+   * The cgroup's limit and what counts against it, when a real limit is set: its usage less the inactive file pages
+   * (kubelet's "working set"). The usage holds the page cache prefetch fills, which the kernel reclaims at the limit.
+   */
   cgroup?: { limitBytes: number; usageBytes: number };
 }
 
 /** cgroup v1 reports "no limit" as a number near 2^63. */
 const UNLIMITED = 2 ** 60;
 
-const readNumber = (file: string): number | undefined => {
+/** Each cgroup version's files: the limit, the usage, and memory.stat's count of reclaimable file pages. */
+const CGROUP_FILES = {
+  v1: { limit: 'memory.limit_in_bytes', usage: 'memory.usage_in_bytes', inactiveFile: 'total_inactive_file' },
+  v2: { limit: 'memory.max', usage: 'memory.current', inactiveFile: 'inactive_file' },
+};
+
+const readText = (file: string): string | undefined => {
   try {
-    const text = readFileSync(file, 'utf8').trim();
-    return text === 'max' ? undefined : Number(text);
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
 };
 
-function cgroupLimit(): MemoryReading['cgroup'] {
-  let lines: string[];
-  try {
-    lines = readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n');
-  } catch {
-    return undefined;
-  }
+const readNumber = (file: string): number | undefined => {
+  const text = readText(file)?.trim();
+  return text === undefined || text === 'max' ? undefined : Number(text);
+};
+
+/** One field of a memory.stat file (`name bytes` per line); 0 when absent. */
+const statField = (file: string, name: string): number =>
+  Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(readText(file) ?? '')?.[1] ?? 0);
+
+function cgroupLimit(root: string): MemoryReading['cgroup'] {
+  const lines = readText(join(root, 'proc/self/cgroup'))?.trim().split('\n');
+  if (!lines) return undefined;
   const v2 = lines.find((l) => l.startsWith('0::'))?.slice(3);
   const v1 = lines.find((l) => /^\d+:memory:/.test(l))?.split(':')[2];
-  const candidates: [string, string][] = [];
+  const candidates: [string, (typeof CGROUP_FILES)['v1' | 'v2']][] = [];
+  // Inside a container the path the file names is the host's; the container's own cgroup is then the root.
   if (v1 !== undefined) {
-    for (const base of [join('/sys/fs/cgroup/memory', v1), '/sys/fs/cgroup/memory']) {
-      candidates.push([join(base, 'memory.limit_in_bytes'), join(base, 'memory.usage_in_bytes')]);
-    }
+    const top = join(root, 'sys/fs/cgroup/memory');
+    for (const base of [join(top, v1), top]) candidates.push([base, CGROUP_FILES.v1]);
   }
   if (v2 !== undefined) {
-    for (const base of [join('/sys/fs/cgroup', v2), '/sys/fs/cgroup']) {
-      candidates.push([join(base, 'memory.max'), join(base, 'memory.current')]);
-    }
+    const top = join(root, 'sys/fs/cgroup');
+    for (const base of [join(top, v2), top]) candidates.push([base, CGROUP_FILES.v2]);
   }
-  for (const [limitFile, usageFile] of candidates) {
-    const limitBytes = readNumber(limitFile);
-    const usageBytes = readNumber(usageFile);
-    if (limitBytes !== undefined && usageBytes !== undefined && limitBytes < UNLIMITED)
-      return { limitBytes, usageBytes };
+  for (const [base, files] of candidates) {
+    const limitBytes = readNumber(join(base, files.limit));
+    const usage = readNumber(join(base, files.usage));
+    if (limitBytes === undefined || usage === undefined || limitBytes >= UNLIMITED) continue;
+    const inactiveFile = statField(join(base, 'memory.stat'), files.inactiveFile);
+    return { limitBytes, usageBytes: Math.max(0, usage - inactiveFile) };
   }
   return undefined;
 }
 
-export function readMemory(): MemoryReading {
+/** Reads MemAvailable and the cgroup's limit; `root` is where /proc and /sys are (a fake tree in tests). */
+export function readMemory(root = '/'): MemoryReading {
   let availableBytes = Number.MAX_SAFE_INTEGER;
-  try {
-    const kb = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
-    if (kb) availableBytes = Number(kb) * 1024;
-  } catch {
-    // not Linux: no reading, no limit from here
-  }
-  return { availableBytes, cgroup: cgroupLimit() };
+  const kb = /^MemAvailable:\s+(\d+) kB/m.exec(readText(join(root, 'proc/meminfo')) ?? '')?.[1];
+  // Not Linux: no reading, no limit from here.
+  if (kb) availableBytes = Number(kb) * 1024;
+  return { availableBytes, cgroup: cgroupLimit(root) };
 }
 
 /** Default headroom kept free under any limit. */

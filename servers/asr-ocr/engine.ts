@@ -1,9 +1,9 @@
 // The ASR/OCR engine: whisper models and Tesseract models behind the shared loader, each loaded by its own runtime.
 import type * as WhisperNode from '@fugood/whisper.node';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
-import { stat } from 'node:fs/promises';
 import { ModelLoadError, messageOf } from '../../common/errors.js';
 import { checkWhisperFile } from '../../common/formats/whisper/read.js';
+import { estimateModelFile } from '../../common/memory/model-file.js';
 import type { ModelRecord } from '../core/model-states.js';
 import type { Engine } from '../core/run-server.js';
 import { loadOcr, type OcrModel } from './ocr.js';
@@ -11,7 +11,6 @@ import { registerAsrOcrRoutes } from './routes.js';
 import { loadWhisper, type AsrModel } from './whisper.js';
 import { WHISPER_RATE } from './wav.js';
 import { blankPng } from './blank-png.js';
-import { estimateOcr, estimateWhisper } from '../../common/memory/whisper.js';
 
 export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: OcrModel };
 
@@ -35,6 +34,8 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
     types.has('ocr') ? import('tesseract.js') : undefined,
   ]);
   const loaded = new Set<AsrOcrHandle>();
+  /** Whisper models whose file this attempt's estimate checked: the load does not walk the file a second time. */
+  const checked = new Set<string>();
   const closeOne = (h: AsrOcrHandle) => (h.type === 'asr' ? h.asr.close() : h.ocr.close());
 
   return {
@@ -42,11 +43,10 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
       await runtimes;
     },
     async estimate(m) {
-      const model = m.settings;
-      if (model.type === 'ocr') return estimateOcr();
       try {
-        const hparams = await checkWhisperFile(m.file!);
-        return estimateWhisper(hparams, (await stat(m.file!)).size);
+        const { estimate, fileBytes } = await estimateModelFile(server, { file: m.file, type: m.settings.type });
+        if (fileBytes !== undefined) checked.add(m.name);
+        return estimate;
       } catch (err) {
         throw new ModelLoadError(m.name, m.file, messageOf(err), { cause: err });
       }
@@ -55,6 +55,7 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
       const model = m.settings;
       const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
       try {
+        if (model.type === 'asr' && !checked.delete(m.name)) await checkWhisperFile(m.file!);
         const handle: AsrOcrHandle =
           model.type === 'asr'
             ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads, ctx) }

@@ -1,7 +1,6 @@
 // whisper.cpp speech-to-text through @fugood/whisper.node. A context runs one transcription at a time, so requests
 // borrow one from a pool.
 import type { WhisperContext } from '@fugood/whisper.node';
-import { checkWhisperFile } from '../../common/formats/whisper/read.js';
 import type { LoadContext } from '../core/load-progress.js';
 import { ElasticPool } from '../core/pool.js';
 import { readThrough } from '../core/read-through.js';
@@ -19,8 +18,9 @@ export interface AsrModel {
 }
 
 /**
- * Checks the file, reads it through (progress, and the page cache filled for whisper.cpp), then makes the first
- * context. whisper.cpp reports no progress of its own.
+ * Reads a checked file through (progress, and the page cache filled for whisper.cpp), then makes the first context.
+ * whisper.cpp reports no progress of its own; it accepts a truncated file, so the caller checks it first
+ * (common/formats/whisper/read.ts), once per attempt.
  */
 export async function loadWhisper(
   file: string,
@@ -28,7 +28,6 @@ export async function loadWhisper(
   threads: number,
   ctx: LoadContext,
 ): Promise<AsrModel> {
-  await checkWhisperFile(file);
   await readThrough(file, (done, total) => ctx.progress(done, total), ctx.signal);
   const { initWhisper } = await import('@fugood/whisper.node');
   const contexts = new ElasticPool<WhisperContext>(() => initWhisper({ filePath: file, useGpu: false }), parallel);

@@ -2,12 +2,12 @@
 import type { LlamaContextSequence, LlamaModel, LlamaContext } from 'node-llama-cpp';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { ModelLoadError } from '../../common/errors.js';
-import { checkLlmHeader } from '../../common/formats/gguf/check.js';
-import { GgufError, readGgufHeader } from '../../common/formats/gguf/read.js';
+import { checkLlmFile } from '../../common/formats/gguf/check.js';
+import { GgufError } from '../../common/formats/gguf/read.js';
+import { estimateModelFile } from '../../common/memory/model-file.js';
 import { Pool } from '../core/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
-import { estimateGguf } from '../../common/memory/gguf.js';
 import { Lanes, laneCount } from './lanes.js';
 import { createRuntime } from './runtime.js';
 import { registerLlmRoutes } from './routes.js';
@@ -24,32 +24,37 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
   // Imported here, not at the top: main.ts started it before the server's other imports.
   const runtime = import('node-llama-cpp');
   const lanes = new Lanes(laneCount(server.concurrency, server.models.length), () => createRuntime(server));
-  /** File size of each checked model: the header is read once per attempt, by whichever step comes first. */
+  /** File size of each model its attempt's estimate checked: the header is read once per attempt, not twice. */
   const checked = new Map<string, number>();
-  const check = async (m: ModelRecord<LlmHandle>) => {
+  /** A refused header fails the attempt with its reason; anything else stays what it is. */
+  const refused = (m: ModelRecord<LlmHandle>, err: unknown) =>
+    err instanceof GgufError ? new ModelLoadError(m.name, m.file, err.message) : err;
+  /** The file's size for a load: from this attempt's estimate, or from a check of its own without one. */
+  const checkedBytes = async (m: ModelRecord<LlmHandle>) => {
+    const bytes = checked.get(m.name);
+    checked.delete(m.name);
+    if (bytes !== undefined) return bytes;
     try {
-      const bytes = checkLlmHeader(await readGgufHeader(m.file!)).fileSize;
-      checked.set(m.name, bytes);
-      return bytes;
+      return (await checkLlmFile(m.file!)).fileSize;
     } catch (err) {
-      if (err instanceof GgufError) throw new ModelLoadError(m.name, m.file, err.message);
-      throw err;
+      throw refused(m, err);
     }
   };
 
   return {
     prepare: () => lanes.firstReady(),
     async estimate(m) {
-      const bytes = await check(m);
-      return estimateGguf(m.file!, bytes, await lanes.any(), server).catch(() => ({
-        bytes: bytes + (1 << 26),
-        parts: { weights: bytes, context: 1 << 26 },
-      }));
+      try {
+        const { estimate, fileBytes } = await estimateModelFile(server, { file: m.file }, lanes.any());
+        checked.set(m.name, fileBytes!);
+        return estimate;
+      } catch (err) {
+        throw refused(m, err);
+      }
     },
     async load(m, _attempt, ctx) {
       const file = m.file!;
-      const bytes = checked.get(m.name) ?? (await check(m));
-      checked.delete(m.name);
+      const bytes = await checkedBytes(m);
       return lanes
         .use(bytes, ctx, async (llama) => {
           const model = await llama.loadModel({

@@ -1,13 +1,8 @@
 // The memory estimate of every model of a built-in server, from its files alone (nothing is loaded): the same
-// estimates the servers admit loads with.
+// estimates the servers admit loads with (common/memory/model-file.ts).
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { messageOf } from '../../common/errors.js';
-import { checkLlmHeader } from '../../common/formats/gguf/check.js';
-import { readGgufHeader } from '../../common/formats/gguf/read.js';
-import { checkWhisperFile } from '../../common/formats/whisper/read.js';
-import { estimateGguf } from '../../common/memory/gguf.js';
-import { estimateOcr, estimateWhisper } from '../../common/memory/whisper.js';
-import { statSync } from 'node:fs';
+import { estimateModelFile } from '../../common/memory/model-file.js';
 import type { PlanInput } from './memory-plan.js';
 
 /** What a server's process holds before its first model, measured at `runtime_ready` on this kind of machine. */
@@ -20,13 +15,7 @@ export async function estimateModels(server: BuiltinServerConfig): Promise<PlanI
   return Promise.all(
     server.models.map(async (m): Promise<PlanInput> => {
       try {
-        if (server.kind === 'llm') {
-          const bytes = checkLlmHeader(await readGgufHeader(m.file!)).fileSize;
-          return { model: m.name, estimate: await estimateGguf(m.file!, bytes, undefined, server) };
-        }
-        if (m.type === 'ocr') return { model: m.name, estimate: estimateOcr() };
-        const hparams = await checkWhisperFile(m.file!);
-        return { model: m.name, estimate: estimateWhisper(hparams, statSync(m.file!).size) };
+        return { model: m.name, estimate: (await estimateModelFile(server, m)).estimate };
       } catch (err) {
         return { model: m.name, error: `${m.file}: ${messageOf(err)}` };
       }

@@ -15,7 +15,19 @@ import { expectedWhisperTensors, tensorMismatch } from './tensors.js';
 
 export class WhisperFileError extends Error {}
 
+/** A whisper file that passed the check: its hyper-parameters and its size (no second stat needed). */
+export interface CheckedWhisperFile {
+  hparams: WhisperHparams;
+  fileBytes: number;
+}
+
+/** Checks a whisper file end to end; returns its hyper-parameters. */
 export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
+  return (await readWhisperFile(path)).hparams;
+}
+
+/** Checks a whisper file end to end; returns its hyper-parameters and size. */
+export async function readWhisperFile(path: string): Promise<CheckedWhisperFile> {
   return withModelFile(path, WhisperFileError, async (fh, size) => {
     const c = new FileCursor(fh, size, WhisperFileError);
     if (size < 4 || (await c.u32()) !== WHISPER_MAGIC)
@@ -41,7 +53,8 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
       throw new WhisperFileError(`mel filters are ${nMel}×${nFft}, expected ${h.n_mels}×${N_FFT}`);
     c.skip(nMel * nFft * 4);
     const nTokens = await c.i32();
-    for (let i = 0; i < nTokens; i++) c.skip(await c.u32());
+    // 51k tokens: their lengths come from the cursor's window, awaiting only when it must read the next one.
+    for (let i = 0; i < nTokens; i++) c.skip((c.take(4) ?? (await c.need(4))).readUInt32LE(0));
     const records: { name: string; dims: number[]; type: number }[] = [];
     const seen = new Set<string>();
     while (c.pos < size) {
@@ -77,6 +90,6 @@ export async function checkWhisperFile(path: string): Promise<WhisperHparams> {
       const why = tensorMismatch(expected, h, r);
       if (why) throw new WhisperFileError(why);
     }
-    return h;
+    return { hparams: h, fileBytes: size };
   });
 }

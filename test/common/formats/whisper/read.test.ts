@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { whisperShapeForSize, whisperTensors, writeDemoWhisper } from '../../../../src/models/demo-whisper.js';
 import { expectedTensorCount } from '../../../../common/formats/whisper/format.js';
-import { checkWhisperFile } from '../../../../common/formats/whisper/read.js';
+import { checkWhisperFile, readWhisperFile } from '../../../../common/formats/whisper/read.js';
 import { expectedWhisperTensors } from '../../../../common/formats/whisper/tensors.js';
 import { writeWhisperMutant } from '../../../fixtures/mutants/whisper-mutants.js';
 import { tempDir } from '../../../helpers/tmp.js';
@@ -25,6 +25,14 @@ describe('whisper file check', () => {
     expect(await reason(join(dir, 'cut.bin'))).toMatch(/^truncated: tensor .* needs \d+ bytes, \d+ are left$/);
     truncateSync(join(dir, 'cut.bin'), 100_000);
     expect(await reason(join(dir, 'cut.bin'))).toMatch(/^truncated: needs byte/);
+  });
+
+  it('returns the hyper-parameters and the size of the file it walked (no second stat)', async () => {
+    const file = join(dir, 'w.bin');
+    const checked = await readWhisperFile(file);
+    expect(checked.fileBytes).toBe(readFileSync(file).length);
+    expect(checked.hparams).toEqual(await checkWhisperFile(file));
+    expect(checked.hparams).toMatchObject({ n_vocab: 51864, n_mels: 80 });
   });
 
   it('refuses wrong magic, empty files and a missing tensor', async () => {
