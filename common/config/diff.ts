@@ -8,18 +8,21 @@ import type { ModelConfig, ServerConfig } from './types.js';
 const RELOAD_KEYS = ['file', 'type', 'language'] as const;
 /** Model keys a server takes in place: status, load order, what a later load does. `source`, `sha256`: pull only. */
 const UPDATE_KEYS = ['priority', 'required', 'warmup', 'verify'] as const;
-/** Server keys only the supervisor reads: taken in place, the process runs on. `models` are diffed on their own. */
-const IN_PLACE_KEYS = new Set(['name', 'models', 'restart', 'dependsOn']);
+/** Server keys only the supervisor reads: taken in place, the process runs on. */
+const SUPERVISOR_KEYS = ['restart', 'dependsOn'] as const;
+/** Server keys no process change depends on: the supervisor's own, the name, and `models` (diffed on their own). */
+const IN_PLACE_KEYS = new Set<string>(['name', 'models', ...SUPERVISOR_KEYS]);
 /** Server keys shown with their values in a reason (the others, such as env or command, may hold secrets). */
-const SHOWN_KEYS = new Set(['host', 'port', 'kind', 'concurrency', 'retries', 'order', 'warmup', 'verify', 'mmap']);
-const SHOWN_MORE = new Set(['gpu', 'threads', 'contextSize', 'parallel', 'bodyLimit', 'health']);
-/** The YAML names of resolved keys, for messages. */
+const SHOWN_KEYS = new Set([
+  ...['host', 'port', 'kind', 'concurrency', 'retries', 'order', 'warmup', 'verify', 'mmap'],
+  ...['gpu', 'threads', 'contextSize', 'parallel', 'bodyLimit', 'health'],
+]);
+/** The YAML names of resolved server keys, for messages. */
 const YAML_KEY: Record<string, string> = {
   retryDelayMs: 'retryDelay',
   requestTimeoutMs: 'requestTimeout',
   stallTimeoutMs: 'stallTimeout',
   memoryLimitBytes: 'memoryLimit',
-  file: 'path',
 };
 
 /** One model or server and why it changed, e.g. `chat: path models/a.gguf → models/b.gguf`. */
@@ -65,6 +68,11 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
   return keys.filter((k) => !sameValue(before[k], after[k]));
 }
 
+/** Whether a model's copy loaded with `before` must be loaded again to be what `after` describes. */
+export function needsReload(before: ModelConfig, after: ModelConfig): boolean {
+  return changedKeys({ ...before }, { ...after }, RELOAD_KEYS).length > 0;
+}
+
 /** The models to add, remove, swap and update, in the order of the new list (removals in the old one's). */
 export function diffModels(before: ModelConfig[], after: ModelConfig[]): ModelDiff {
   const diff = emptyModelDiff();
@@ -92,7 +100,7 @@ export function diffModels(before: ModelConfig[], after: ModelConfig[]): ModelDi
 
 function reasonFor(key: string, before: unknown, after: unknown): string {
   const name = YAML_KEY[key] ?? key;
-  if (SHOWN_KEYS.has(key) || SHOWN_MORE.has(key)) return `${name} ${show(before)} → ${show(after)}`;
+  if (SHOWN_KEYS.has(key)) return `${name} ${show(before)} → ${show(after)}`;
   return `${name} changed`;
 }
 
@@ -106,8 +114,7 @@ export function processChanges(before: ServerConfig, after: ServerConfig): strin
 
 /** The keys only the supervisor reads (restart policy, dependsOn) that differ. */
 export function inPlaceChanges(before: ServerConfig, after: ServerConfig): string[] {
-  const keys = ['restart', 'dependsOn'] as const;
-  return keys.filter((k) => !sameValue(before[k], after[k])).map((k) => `${k} changed`);
+  return SUPERVISOR_KEYS.filter((k) => !sameValue(before[k], after[k])).map((k) => `${k} changed`);
 }
 
 /** `add x; swap chat (path a → b); update y (priority 0 → 2); remove code`, or `no model changes`. */

@@ -4,12 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../common/config/units.js';
 import type { ConfigApplier } from './config-applier.js';
 import { HttpError } from './http-error.js';
-import type { ModelTable } from './http.js';
+import { modelNotFound, type ModelTable } from './http.js';
 import type { ModelRecord } from './model-states.js';
 import { warmModels } from './warmup.js';
 
 export interface AdminActions<H> {
   models: ModelTable<H>;
+  /** One warm-up inference; through ModelHost.use, so an unload waits for it. */
   warmup(m: ModelRecord<H>, handle: H): Promise<void>;
   /** Forgets the model's crashes and loads it again (alone); throws a 409 when it is not quarantined. */
   release(m: ModelRecord<H>): void;
@@ -19,7 +20,7 @@ export interface AdminActions<H> {
 
 function modelOf<H>(models: ModelTable<H>, name: string): ModelRecord<H> {
   const m = models.get(name);
-  if (!m) throw new HttpError(404, `model "${name}" does not exist on this server`, 'not_found_error');
+  if (!m) throw modelNotFound(name, models);
   return m;
 }
 

@@ -9,7 +9,7 @@ import { messageOf } from '../../common/errors.js';
 import type { ReloadOutcome } from '../../common/protocol.js';
 import { HttpError } from './http-error.js';
 import { DRAIN_TIMEOUT_MS, type ModelControl, type ModelStep } from './model-control.js';
-import type { ModelTable } from './http.js';
+import { modelNotFound, type ModelTable } from './http.js';
 import { LOADING, SERVING } from './model-states.js';
 import type { Emit } from './timing-emitter.js';
 
@@ -116,7 +116,7 @@ export class ConfigApplier<H> {
   unload(name: string, drainMs = DRAIN_TIMEOUT_MS): Promise<ModelStep> {
     return this.inTurn(async () => {
       const m = this.d.models.get(name);
-      if (!m) throw new HttpError(404, `model "${name}" does not exist on this server`, 'not_found_error');
+      if (!m) throw modelNotFound(name, this.d.models);
       if (LOADING.includes(m.state)) throw new HttpError(409, `model "${name}" is ${m.state}; wait until it settles`);
       const error = await this.d.control.unload(m, 'unloaded', drainMs);
       return { name, action: 'unload', ok: error === undefined, state: m.state, ...(error ? { error } : {}) };

@@ -42,7 +42,8 @@ export function wireControls<H>(p: ControlParts<H>): ConfigApplier<H> {
   guardAdminRoutes(p.app, p.server.adminToken);
   registerAdminRoutes(p.app, {
     models: p.models,
-    warmup: (m, h) => ctx.native.run(m.name, 'warmup', () => ctx.engine.warmup(m, h), { identity: m.identity }),
+    // Through the host, so that an unload or swap waits for it instead of freeing the copy under it.
+    warmup: (m) => p.host.use(m, 'warmup', (h) => ctx.engine.warmup(m, h)),
     release: p.release,
     applier,
   });

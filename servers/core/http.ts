@@ -7,6 +7,12 @@ import { serverStatus, type ModelRecord } from './model-states.js';
 
 export type ModelTable<H> = Map<string, ModelRecord<H>>;
 
+/** The one 404 for a model name this server does not know, naming those it has. */
+export function modelNotFound<H>(name: string, models: ModelTable<H>): HttpError {
+  const known = models.size > 0 ? `; it has ${[...models.keys()].join(', ')}` : '';
+  return new HttpError(404, `model "${name}" does not exist on this server${known}`, 'not_found_error');
+}
+
 export interface AppOptions<H> {
   server: string;
   bodyLimit: number;
@@ -62,7 +68,7 @@ export function buildApp<H>(opts: AppOptions<H>): FastifyInstance {
   });
   app.get<{ Params: { name: string } }>('/v1/models/:name/ready', async (req, reply) => {
     const m = opts.models.get(req.params.name);
-    if (!m) throw new HttpError(404, `model "${req.params.name}" does not exist on this server`, 'not_found_error');
+    if (!m) throw modelNotFound(req.params.name, opts.models);
     return reply.code(m.state === 'ready' || m.state === 'swapping' ? 200 : 503).send(m);
   });
   return app;

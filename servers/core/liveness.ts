@@ -11,6 +11,12 @@ import type { Emit } from './timing-emitter.js';
 /** Deep-check failures in a row that make a model unhealthy. */
 export const UNHEALTHY_AFTER = 2;
 
+/** With the watchdog off (`liveness: off`), /livez still calls an event loop stalled past this long not alive. */
+const STALLED_WITHOUT_WATCHDOG_MS = 2000;
+
+/** A deep check is one real inference, slower than a pong: it gets this many heartbeat timeouts (`timeoutMs`). */
+const CHECK_TIMEOUTS = 10;
+
 export interface LivenessReport {
   alive: boolean;
   reason?: string;
@@ -21,6 +27,8 @@ export class ServerLiveness<H> {
   private readonly histogram: IntervalHistogram;
   private lastWindowMaxMs = 0;
   private timers: NodeJS.Timeout[] = [];
+  /** A round of deep checks is running: the next one due is skipped, not stacked on it. */
+  private checking = false;
   /** Deep checks run, by result (for /metrics). */
   readonly checks = { ok: 0, failed: 0 };
 
@@ -28,8 +36,8 @@ export class ServerLiveness<H> {
     private readonly settings: LivenessSettings | undefined,
     private readonly models: ModelTable<H>,
     private readonly host: ModelHost<H>,
-    /** Largest event-loop delay that still counts as alive. */
-    private readonly maxDelayMs: number,
+    /** Largest event-loop delay that still counts as alive: the heartbeat's timeout, which it would miss past it. */
+    private readonly maxDelayMs: number = settings?.timeoutMs ?? STALLED_WITHOUT_WATCHDOG_MS,
   ) {
     this.histogram = monitorEventLoopDelay({ resolution: 20 });
     this.histogram.enable();
@@ -61,11 +69,20 @@ export class ServerLiveness<H> {
 
   healthy = (): boolean => this.report().alive;
 
-  /** With `liveness.inference`: one tiny real inference per loaded model at that period. */
+  /**
+   * With `liveness.inference`: one tiny real inference per loaded model at that period; a round still running when
+   * the next is due is not doubled. `check` must run through ModelHost.use (`(m) => host.use(m, 'check', (h) =>
+   * engine.warmup(m, h))`), never straight to NativeWork: an unload then waits for it instead of freeing the copy.
+   */
   startDeepChecks(check: (m: ModelRecord<H>, handle: H) => Promise<void>, emit: Emit): void {
     const periodMs = this.settings?.inferenceMs;
     if (!periodMs) return;
-    const timer = setInterval(() => void this.checkAll(check, emit), periodMs);
+    const round = async () => {
+      if (this.checking) return;
+      this.checking = true;
+      await this.checkAll(check, emit).finally(() => (this.checking = false));
+    };
+    const timer = setInterval(() => void round(), periodMs);
     timer.unref();
     this.timers.push(timer);
   }
@@ -73,7 +90,7 @@ export class ServerLiveness<H> {
   private async checkAll(check: (m: ModelRecord<H>, handle: H) => Promise<void>, emit: Emit): Promise<void> {
     for (const m of this.models.values()) {
       if ((m.state !== 'ready' && m.state !== 'unhealthy') || m.handle === undefined) continue;
-      const ok = await withTimeout(check(m, m.handle), this.settings!.timeoutMs * 10);
+      const ok = await withTimeout(check(m, m.handle), this.settings!.timeoutMs * CHECK_TIMEOUTS);
       this.record(m, ok, emit);
     }
   }

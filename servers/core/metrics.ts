@@ -64,6 +64,7 @@ async function createRegistry<H>(
     labelNames: ['server', 'model', 'state'],
     registers: [registry],
     collect() {
+      this.reset();
       for (const m of models.values())
         for (const st of MODEL_STATES) this.set({ ...labels, model: m.name, state: st }, m.state === st ? 1 : 0);
     },

@@ -1,6 +1,7 @@
 // One model's copy added, swapped, unloaded or removed on a running server, through the server's one loader (its cap,
 // retry, memory gate, timing events and crash journal). A swap keeps the old copy serving until the new one is ready
 // when memory holds both; otherwise the old copy goes first and requests get 503 with Retry-After meanwhile.
+import { needsReload } from '../../common/config/diff.js';
 import type { ModelConfig } from '../../common/config/types.js';
 import { messageOf } from '../../common/errors.js';
 import type { MemoryGate } from './admission.js';
@@ -115,7 +116,8 @@ export class ModelControl<H> {
   /**
    * Drains and frees a copy: no new requests, those in flight finish (cancelled after `drainMs`), then the engine
    * frees it as native work. A copy that holds nothing (failed, quarantined) is marked unloaded at once. Returns the
-   * engine's error, if freeing failed (the copy is out of service either way).
+   * error, if freeing failed or the engine never came back from a cancelled call (the copy is then left unfreed); the
+   * copy is out of service either way.
    */
   async unload(m: ModelRecord<H>, why: 'replaced' | 'removed' | 'unloaded', drainMs = DRAIN_TIMEOUT_MS) {
     if (m.state === 'unloaded') return undefined;
@@ -126,8 +128,8 @@ export class ModelControl<H> {
     const started = this.now();
     m.moveTo('unloading');
     this.d.emit({ event: 'unload_start', model: m.name, detail: why, requests: this.d.host.inflight(m) });
-    const { handle, cancelled } = await this.d.host.retire(m, drainMs);
-    let error: string | undefined;
+    const { handle, cancelled, error: notFreed } = await this.d.host.retire(m, drainMs);
+    let error = notFreed;
     if (handle !== undefined) {
       await this.d.native
         .run(m.name, 'unload', () => this.d.engine.unload(handle), { identity: m.identity })
@@ -144,10 +146,12 @@ export class ModelControl<H> {
     while (LOADING.includes(m.state)) await new Promise((r) => setTimeout(r, this.d.pollMs ?? 50));
   }
 
-  /** The file's identity now, and whether a copy loaded from it is what serves. */
+  /**
+   * Whether the copy that serves is what `settings` describe: nothing that needs a load changed (file, type, language)
+   * and the file is still the one it was loaded from. Same file, so the record's own settings name it for its identity.
+   */
   isCurrent(m: ModelRecord<H>, settings: ModelConfig): boolean {
-    const probe = ModelRecord.of<H>(settings, 0);
-    return SERVING.includes(m.state) && m.file === settings.file && this.d.identityOf(probe) === m.identity;
+    return SERVING.includes(m.state) && !needsReload(m.settings, settings) && this.d.identityOf(m) === m.identity;
   }
 
   private async loadFresh(fresh: ModelRecord<H>): Promise<void> {

@@ -8,8 +8,9 @@ export function signalParent(message: ServerMessage): void {
 }
 
 /**
- * Answers the supervisor's pings at once: a pong proves the event loop turns. `healthy` reports the deep checks (false
- * when every model failed them).
+ * Answers the supervisor's pings at once: a pong proves the event loop turns. `healthy` is the whole liveness verdict
+ * (liveness.ts): the event loop was not blocked too long, no engine is wedged, and not every model failed its deep
+ * inference check.
  */
 export function answerPings(healthy: () => boolean): void {
   process.on('message', (m: SupervisorMessage) => {

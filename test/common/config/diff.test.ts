@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffModels, describeDiff, processChanges, sameValue } from '../../../common/config/diff.js';
+import { diffModels, describeDiff, needsReload, processChanges, sameValue } from '../../../common/config/diff.js';
 import { parseConfig } from '../../../common/config/load.js';
 import { Secret } from '../../../common/config/secret.js';
 import type { ModelConfig } from '../../../common/config/types.js';
@@ -39,6 +39,15 @@ describe('config diff', () => {
     expect(describeDiff(diff)).toBe(
       'add new; swap chat (path chat.gguf → chat-q8.gguf); update tag (priority 3 → 0, required true → false); ' +
         'remove old',
+    );
+  });
+
+  it('says a model needs loading again when its file, type or language changed, not for in-place settings', () => {
+    expect(needsReload(model('chat'), model('chat', { file: '/m/chat-q8.gguf' }))).toBe(true);
+    expect(needsReload(model('ocr'), model('ocr', { type: 'ocr' }))).toBe(true);
+    expect(needsReload(model('ocr', { language: 'eng' }), model('ocr', { language: 'deu' }))).toBe(true);
+    expect(needsReload(model('chat'), model('chat', { priority: 3, required: false, source: 'demo:llama' }))).toBe(
+      false,
     );
   });
 

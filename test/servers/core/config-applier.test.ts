@@ -95,6 +95,6 @@ describe('a server applying its section of the config file again', () => {
     expect(await t.a.load('chat')).toEqual({ name: 'chat', action: 'none', ok: true, state: 'ready' });
     expect(await t.a.unload('code')).toMatchObject({ name: 'code', action: 'unload' });
     expect(t.asked).toEqual(['unload code']);
-    expect(await refusal(t.a.unload('nope'))).toBe('404 model "nope" does not exist on this server');
+    expect(await refusal(t.a.unload('nope'))).toBe('404 model "nope" does not exist on this server; it has chat, code');
   });
 });

@@ -69,6 +69,24 @@ describe('server liveness', () => {
     liveness.stop();
   });
 
+  it('does not start a round of inference checks while the last one still runs', async () => {
+    const models = readyModels('chat');
+    const settings = { periodMs: 10, timeoutMs: 1000, failures: 3, inferenceMs: 10 };
+    const liveness = new ServerLiveness(settings, models, hostFor(models, 60_000, 'overlap'), 10_000);
+    let calls = 0;
+    let answer!: () => void;
+    liveness.startDeepChecks(
+      () => ((calls += 1), new Promise<void>((resolve) => (answer = resolve))),
+      () => {},
+    );
+    await new Promise((r) => setTimeout(r, 80));
+    expect(calls).toBe(1);
+    answer();
+    while (calls < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(liveness.checks.ok).toBe(1);
+    liveness.stop();
+  });
+
   it('is not alive once every loaded model failed its inference check', () => {
     const models = readyModels('chat');
     models.get('chat')!.moveTo('unhealthy');

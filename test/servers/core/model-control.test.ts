@@ -1,12 +1,12 @@
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ModelConfig } from '../../../common/config/types.js';
 import type { TimingEventInput } from '../../../common/timing/events.js';
 import type { MemoryGate } from '../../../servers/core/admission.js';
 import { HttpError } from '../../../servers/core/http-error.js';
 import { Loader } from '../../../servers/core/loader.js';
 import { ModelControl } from '../../../servers/core/model-control.js';
-import { ModelHost } from '../../../servers/core/model-host.js';
+import { ModelHost, WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
 import { ModelMemory, modelMemoryFile } from '../../../servers/core/model-memory.js';
 import { ModelRecord } from '../../../servers/core/model-states.js';
 import { NativeWork } from '../../../servers/core/native-work.js';
@@ -32,6 +32,7 @@ function server(name: string, memory: { free: number; needs: number } = { free: 
   chat.moveTo('loading');
   chat.moveTo('ready');
   chat.handle = 'chat@chat.gguf';
+  chat.identity = 'id:/m/chat.gguf';
   const models = new Map([['chat', chat]]);
   const host = new ModelHost(models, native, memo, 60_000);
   const events: TimingEventInput[] = [];
@@ -144,5 +145,40 @@ describe('a model swapped, unloaded or added on a running server', () => {
     s.memo.update('risky', 'id:/m/risky.gguf', (m) => (m.quarantined = 'crashed the llm server; quarantined'));
     expect(await s.control.add(settings('risky'), 2)).toMatchObject({ ok: false, state: 'quarantined' });
     expect(s.calls).toEqual(['load code.gguf']);
+  });
+
+  it('leaves a copy unfreed, and says so, when its engine does not come back from a cancelled request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const s = server('wedged');
+      void s.host
+        .lease('chat')
+        .run(() => new Promise<never>(() => {}))
+        .catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      const unloading = s.control.unload(s.chat, 'unloaded', 20);
+      await vi.advanceTimersByTimeAsync(20 + WEDGE_GRACE_MS);
+      expect(await unloading).toMatch(/^the engine did not come back .*; copy not freed/);
+      expect(s.calls).toEqual([]);
+      expect(s.chat.state).toBe('unloaded');
+      expect(s.events.find((e) => e.event === 'unload_end')).toMatchObject({
+        error: expect.stringMatching(/not freed/),
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('whether the copy that serves is the one the config describes', () => {
+  it('is not when the file, its contents, the type or the language changed; in-place settings do not count', () => {
+    const s = server('current');
+    expect(s.control.isCurrent(s.chat, settings('chat'))).toBe(true);
+    expect(s.control.isCurrent(s.chat, { ...settings('chat'), priority: 4, required: false })).toBe(true);
+    expect(s.control.isCurrent(s.chat, settings('chat', 'chat-q8.gguf'))).toBe(false);
+    expect(s.control.isCurrent(s.chat, { ...settings('chat'), type: 'ocr' })).toBe(false);
+    expect(s.control.isCurrent(s.chat, { ...settings('chat'), language: 'deu' })).toBe(false);
+    s.chat.identity = 'id:an older copy of /m/chat.gguf';
+    expect(s.control.isCurrent(s.chat, settings('chat'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../../servers/core/http-error.js';
-import { ModelHost } from '../../../servers/core/model-host.js';
+import { ModelHost, WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
 import { ModelMemory, modelMemoryFile } from '../../../servers/core/model-memory.js';
 import { ModelRecord } from '../../../servers/core/model-states.js';
 import { NativeWork } from '../../../servers/core/native-work.js';
@@ -9,19 +9,25 @@ import { tempDir } from '../../helpers/tmp.js';
 
 const dir = tempDir();
 
-function hostWith(name: string) {
+function hostWith(name: string, requestTimeoutMs = 60_000) {
   const m = new ModelRecord<string>('chat', '/models/chat.gguf');
   m.moveTo('loading');
   m.moveTo('ready');
   m.handle = 'copy-1';
   const models = new Map([['chat', m]]);
-  const host = new ModelHost(
-    models,
-    new NativeWork('llm', join(dir, name)),
-    new ModelMemory(modelMemoryFile(join(dir, name), 'llm')),
-    60_000,
-  );
-  return { m, host, models };
+  const native = new NativeWork('llm', join(dir, name));
+  const memory = new ModelMemory(modelMemoryFile(join(dir, name), 'llm'));
+  const host = new ModelHost(models, native, memory, requestTimeoutMs);
+  return { m, host, models, native };
+}
+
+/** Work run alone (a suspect's load) that holds every other native call back until `release`. */
+function aloneWork(native: NativeWork) {
+  let release!: () => void;
+  const done = native.run('suspect', 'load', () => new Promise<void>((resolve) => (release = resolve)), {
+    alone: true,
+  });
+  return { release: () => (release(), done) };
 }
 
 /** A request whose inference ends when the test says (or when it is cancelled). */
@@ -97,9 +103,76 @@ describe('ModelHost on an unload', () => {
     expect(late).toEqual([503, '1']);
   });
 
+  it('waits for a warm-up or deep check running on the copy (use) before handing over the handle', async () => {
+    const { m, host } = hostWith('use');
+    let finish!: () => void;
+    const warming = host.use(m, 'warmup', (h) => new Promise<string>((resolve) => (finish = () => resolve(h))));
+    m.moveTo('unloading');
+    let retired: unknown;
+    const retiring = host.retire(m, 60_000).then((r) => (retired = r));
+    await new Promise((r) => setImmediate(r));
+    expect(host.inflight(m)).toBe(1);
+    expect(retired).toBeUndefined();
+    expect(m.handle).toBe('copy-1');
+    await expect(host.use(m, 'check', async () => 'ran')).rejects.toMatchObject({ status: 503 });
+    finish();
+    expect(await warming).toBe('copy-1');
+    await retiring;
+    expect(retired).toEqual({ handle: 'copy-1', cancelled: 0 });
+  });
+
+  it('gives up on an inference ignoring its cancellation: out of service, not freed, the engine wedged', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { m, host } = hostWith('never');
+      const stuck = host.lease('chat').run(() => new Promise<never>(() => {}));
+      void stuck.catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      m.moveTo('unloading');
+      let retired: unknown;
+      void host.retire(m, 20).then((r) => (retired = r));
+      await vi.advanceTimersByTimeAsync(20 + WEDGE_GRACE_MS - 1);
+      expect(retired).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(retired).toEqual({
+        handle: undefined,
+        cancelled: 1,
+        error: 'the engine did not come back from 1 cancelled call within 10 s; copy not freed (restart the server)',
+      });
+      expect(m.handle).toBeUndefined();
+      expect(host.wedged).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never runs a request cancelled by an unload while it waited for its turn', async () => {
+    const { m, host, native } = hostWith('queued-unload');
+    const suspect = aloneWork(native);
+    let ran = false;
+    const request = host.lease('chat').run(async () => (ran = true));
+    m.moveTo('unloading');
+    expect(await host.retire(m, 10)).toEqual({ handle: 'copy-1', cancelled: 1 });
+    await suspect.release();
+    expect(await request.catch((e: HttpError) => e.status)).toBe(503);
+    expect(ran).toBe(false);
+  });
+
   it('serves from a swapping copy', () => {
     const { m, host } = hostWith('swap');
     m.moveTo('swapping');
     expect(host.lease('chat').handle).toBe('copy-1');
+  });
+});
+
+describe('ModelHost request timeout', () => {
+  it('counts from the moment the inference starts, not while it waits behind work run alone', async () => {
+    const { host, native } = hostWith('queued-timeout', 30);
+    const suspect = aloneWork(native);
+    const request = host.lease('chat').run(async () => 'answered');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(host.wedged).toBe(false);
+    await suspect.release();
+    expect(await request).toBe('answered');
   });
 });
