@@ -90,21 +90,31 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** `signal SIGABRT` or `exit code 3`. */
-export const howItEnded = (code: number | null, signal: string | null): string =>
-  signal ? `signal ${signal}` : `exit code ${code}`;
+/**
+ * How a process ended, in the one wording every message uses: `SIGABRT` or `exit code 3`, then its last words when
+ * known (`SIGABRT: GGML_ASSERT(...) failed`).
+ */
+export function howItEnded(code: number | null, signal: string | null, lastWords?: string): string {
+  const how = signal ?? `exit code ${code}`;
+  return lastWords ? `${how}: ${lastWords}` : how;
+}
 
 const lastOutput = (lines: string[]) => (lines.length ? `; its last output:\n    ${lines.join('\n    ')}` : '');
 
-/** A server exited before it was ready: carries its exit code or signal and its last output lines. */
+/**
+ * A server exited before the stack was ready (`itWasReady`: after its own ready, while others still started): carries
+ * its exit code or signal and its last output lines.
+ */
 export class ServerExitedError extends ModelctlError {
   constructor(
     readonly server: string,
     readonly code: number | null,
     readonly signal: string | null,
     readonly lastLines: string[],
+    itWasReady = false,
   ) {
-    super(`server ${server} exited before it was ready (${howItEnded(code, signal)})${lastOutput(lastLines)}`);
+    const when = itWasReady ? 'after it was ready, before the rest of the stack was' : 'before it was ready';
+    super(`server ${server} exited ${when} (${howItEnded(code, signal)})${lastOutput(lastLines)}`);
   }
 }
 

@@ -1,5 +1,6 @@
-// What `up` and `coldstart-test` do before they start anything: pull whatever is missing, saying only what they
-// obtained now (the `pull` command's view, quieter), and fail naming the models they could not obtain.
+// What `up`, `coldstart-test` and `reload` do before they start anything: pull whatever is missing, saying only what
+// they obtained now (the `pull` command's view, quieter), and fail naming the models they could not obtain. Each
+// imports this only when it pulls (not with --no-pull).
 import type { Config } from '../common/config/types.js';
 import { hubFromEnv } from './models/hf.js';
 import { pullOrThrow } from './models/pull.js';

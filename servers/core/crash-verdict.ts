@@ -2,6 +2,7 @@
 // in native code when it died; each gets a crash on its record. One crash makes a suspect: it gets its next load (or,
 // if it crashed while serving, its next request) alone. A crash while alone, after an earlier one, convicts: the model
 // is quarantined until its file changes or someone lifts it.
+import { howItEnded } from '../../common/errors.js';
 import { LOAD_PHASES, type CrashJournal, type Death, type NativePhase } from '../../common/crash-journal.js';
 import type { ModelMemory } from './model-memory.js';
 
@@ -18,8 +19,7 @@ const WHILE: Record<NativePhase, string> = {
 /** `(SIGABRT: GGML_ASSERT(hparams.n_layer_all > 0) failed)`, or what is known when nobody saw the process end. */
 export function describeDeath(death: Death | undefined): string {
   if (!death) return '(the process died; no supervisor saw how)';
-  const how = death.signal ?? `exit code ${death.code}`;
-  return death.lastWords ? `(${how}: ${death.lastWords})` : `(${how})`;
+  return `(${howItEnded(death.code, death.signal, death.lastWords)})`;
 }
 
 export interface Verdict {

@@ -36,10 +36,20 @@ export async function measureColdStart(
   await assertPortsFree(config);
   if (opts.dropCaches)
     await evictFromCache(config.servers.flatMap((s) => s.models.flatMap((m) => (m.file ? [m.file] : []))));
-  const sup = new Supervisor(config, { budgetMs: opts.budgetMs, deadlineMs: opts.deadlineMs, graceMs: config.graceMs });
+  const sup = new Supervisor(config, { budgetMs: opts.budgetMs, deadlineMs: opts.deadlineMs });
   const pids = new Set<number>();
+  // What the servers started themselves must be gone after the stop too, or the next run is not a cold start. Counted
+  // on the first `stopping` (sent before any signal, also when a failed start stops the rest): once a server is gone,
+  // its children are init's and no longer found as its descendants.
+  let counted = false;
+  const countDescendants = () => {
+    counted = true;
+    for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
+    for (const pid of descendantsOf([...pids])) pids.add(pid);
+  };
   sup.on('event', (e: SupervisorEvent) => {
     if (e.type === 'spawned' && e.pid) pids.add(e.pid);
+    if (e.type === 'state' && e.state === 'stopping' && !counted) countDescendants();
     opts.onEvent?.(e);
   });
   let reason: string | undefined;
@@ -60,9 +70,6 @@ export async function measureColdStart(
       readyMs: m.readyAt,
     })),
   }));
-  for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
-  // What the servers started themselves must be gone after the stop too, or the next run is not a cold start.
-  for (const pid of descendantsOf([...pids])) pids.add(pid);
   await sup.shutdown();
   const left = await waitUntilGone([...pids], config.graceMs + 1000);
   if (left.length > 0) reason = `${reason ? `${reason}; ` : ''}processes left running after stop: ${left.join(', ')}`;

@@ -11,13 +11,14 @@ export async function logs(
   const config = loadConfig(opts.config);
   const print = (e: TimingEvent) =>
     console.log(opts.json ? JSON.stringify(e) : `${paint.dim(e.ts)} ${e.server.padEnd(10)} ${describeEvent(e)}`);
-  readTimingEvents(timingLogFiles(config.stateDir, server)).forEach(print);
-  if (!opts.follow) return;
-  const stop = followTimingEvents(() => timingLogFiles(config.stateDir, server), print);
-  await new Promise<void>((resolve) =>
-    process.once('SIGINT', () => {
-      stop();
-      resolve();
-    }),
-  );
+  const files = () => timingLogFiles(config.stateDir, server);
+  if (!opts.follow) {
+    readTimingEvents(files()).forEach(print);
+    return;
+  }
+  // Ctrl-C is ours from the start; the logs so far and what follows come through the same descriptors.
+  const interrupted = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  const stop = followTimingEvents(files, print, { backlog: (events) => events.forEach(print) });
+  await interrupted;
+  stop();
 }

@@ -4,12 +4,9 @@
 import { loadConfig } from '../../common/config/load.js';
 import { ConfigError, ExitCode, ModelctlError } from '../../common/errors.js';
 import { isAlive } from '../../common/processes.js';
-import { hubFromEnv } from '../models/hf.js';
-import { pullOrThrow } from '../models/pull.js';
 import { askSupervisor } from '../reload/ask-supervisor.js';
 import { planLines } from '../reload/plan-lines.js';
 import { plainReporter } from '../report/plain.js';
-import { obtainedNow, pullView } from '../report/pull-view.js';
 import { paint } from '../report/style.js';
 import type { SupervisorEvent } from '../supervisor/events.js';
 import { readStackState } from '../supervisor/state-file.js';
@@ -34,12 +31,7 @@ export async function reload(opts: ReloadOptions): Promise<void> {
   const say = (o: object) => console.log(JSON.stringify(o));
   if (opts.pull && !opts.dryRun) {
     const note = (text: string) => (opts.json ? say({ type: 'note', text }) : console.log(text));
-    const view = pullView(config, { quiet: true, show: obtainedNow, out: note });
-    await pullOrThrow(config, {
-      hub: hubFromEnv(process.env),
-      onEvent: (e) => view.event(e),
-      onResult: (r) => view.result(r),
-    }).finally(() => view.close());
+    await (await import('../pull-first.js')).pullMissing(config, { quiet: true, out: note });
   }
   const names = [...new Set([...state.servers.map((s) => s.name), ...config.servers.map((s) => s.name)])];
   const plain = plainReporter(paint, names);

@@ -6,14 +6,13 @@ import { jsonReporter } from '../report/json.js';
 import { liveReporter } from '../report/live.js';
 import { plainReporter } from '../report/plain.js';
 import type { Reporter } from '../report/reporter.js';
-import { paint } from '../report/style.js';
+import { canRedraw, paint } from '../report/style.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { quarantinedRequired } from '../supervisor/stack-summary.js';
 import { openReloads } from '../reload/serve.js';
 import { runDetached, tellParent } from './detach.js';
-import { pullMissing } from '../pull-first.js';
 import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {
@@ -30,7 +29,7 @@ export interface UpOptions {
 
 function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
   if (opts.json) return jsonReporter();
-  if (process.stdout.isTTY && !opts.daemon) return liveReporter(paint, sup);
+  if (canRedraw(process.stdout) && !opts.daemon) return liveReporter(paint, sup);
   return plainReporter(
     paint,
     sup.servers.map((s) => s.config.name),
@@ -42,13 +41,13 @@ export async function up(opts: UpOptions): Promise<void> {
   const budgetMs = budgetFlag(config, opts.budget);
   const quietNote = (text: string) =>
     opts.json ? console.log(JSON.stringify({ type: 'note', text })) : console.log(text);
-  if (opts.pull) await pullMissing(config, { quiet: opts.json, out: quietNote });
+  // Imported only to pull: a start that finds every file present (or --no-pull) never loads the download code.
+  if (opts.pull) await (await import('../pull-first.js')).pullMissing(config, { quiet: opts.json, out: quietNote });
   await assertPortsFree(config);
   if (opts.detach) return runDetached(config, budgetMs, opts);
 
   const sup = new Supervisor(config, {
     budgetMs,
-    graceMs: config.graceMs,
     wait: opts.wait,
     warmup: opts.warmup,
     watch: true,

@@ -1,10 +1,12 @@
 // How a missing model file is obtained, in two steps: a plan (how many bytes it will take: a demo model's size, a
-// remote file's size from a HEAD request) and then the work (synthesize, or download and verify).
+// remote file's size from a HEAD request) and then the work (synthesize, or download and verify). The HTTP code (got)
+// is imported only for a remote file: a pull that finds every file present, as most `up`s do, never loads it.
 import { PullError } from '../../common/errors.js';
-import { type Fetched, type FetchOptions, fetchRemote } from './fetch-remote.js';
+import type { Fetched, FetchOptions } from './fetch-remote.js';
 import { fileSize, sha256File, writeAtomically } from './file-ops.js';
+import { partPathOf } from './part-file.js';
 import type { Hub } from './hf.js';
-import { type Probe, probe } from './probe.js';
+import type { Probe } from './probe.js';
 import { type RemoteFile, remoteFileOf } from './remote-file.js';
 import type { Source } from './source.js';
 
@@ -48,8 +50,9 @@ export async function planObtain(source: Source, file: string, hub: Hub, fresh: 
     return { kind: 'demo', source, bytes: source.bytes ?? writer.defaultBytes };
   }
   const remote = remoteFileOf(source, hub)!;
+  const { probe } = await import('./probe.js');
   const probed = await probe(remote);
-  const have = fresh ? 0 : ((await fileSize(`${file}.part`)) ?? 0);
+  const have = fresh ? 0 : ((await fileSize(partPathOf(file))) ?? 0);
   return { kind: 'remote', remote, probed, bytes: Math.max(0, (probed.size ?? 0) - have) };
 }
 
@@ -64,6 +67,7 @@ export async function obtain(
   opts: Omit<FetchOptions, 'sha256' | 'probed'>,
 ): Promise<Obtained> {
   if (plan.kind === 'remote') {
+    const { fetchRemote } = await import('./fetch-remote.js');
     const fetched = await fetchRemote(plan.remote, file, { ...opts, sha256: model.sha256, probed: plan.probed });
     return { action: 'downloaded', ...fetched };
   }

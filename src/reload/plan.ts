@@ -85,7 +85,3 @@ export function planReload(before: Config, after: Config, running: Running = () 
     ],
   };
 }
-
-/** Nothing to do: every server unchanged and no stack setting changed. */
-export const planIsEmpty = (p: ReloadPlan): boolean =>
-  p.stack.length === 0 && p.servers.every((s) => s.action === 'unchanged');

@@ -11,6 +11,7 @@ export interface ReloadChannel {
   path: string;
   /** The stack is up: take reloads from now on. */
   accept(): void;
+  /** The stack is stopping: stop listening and refuse reloads (one under way runs on, but starts no server). */
   close(): void;
 }
 
@@ -36,6 +37,7 @@ export async function openReloads(
     close: () => {
       if (!open) return;
       open = false;
+      reloader.refuse();
       process.off('SIGHUP', onHup);
       close();
     },

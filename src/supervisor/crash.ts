@@ -3,17 +3,18 @@
 import type { Config, ServerConfig } from '../../common/config/types.js';
 import { isBuiltin } from '../../common/config/types.js';
 import { lastWordsOf, recordDeath } from '../../common/crash-journal.js';
+import { howItEnded } from '../../common/errors.js';
 import type { ExitInfo, ServerProcess } from './server-process.js';
 
 export interface AttributedCrash {
   models: string[];
-  /** `killed by SIGABRT (GGML_ASSERT(...) failed) with chat in native code (load)` */
+  /** `exited (SIGABRT: GGML_ASSERT(...) failed) with chat (load) in native code` */
   reason: string;
 }
 
-export function exitReason(exit: ExitInfo): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
+/** `exited (SIGSEGV)`, `exited (exit code 1)`: why a server that was ready is restarted, when no model is to blame. */
+export const exitReason = (exit: ExitInfo, lastWords?: string): string =>
+  `exited (${howItEnded(exit.code, exit.signal, lastWords)})`;
 
 export function attributeCrash(
   config: Config,
@@ -26,10 +27,9 @@ export function attributeCrash(
   const journal = recordDeath(config.stateDir, server.name, proc.pid, { ...exit, lastWords });
   if (!journal) return undefined;
   const inflight = journal.inflight.map((e) => `${e.model} (${e.phase})`).join(', ');
-  const words = lastWords ? ` (${lastWords})` : '';
   return {
     models: journal.inflight.map((e) => e.model),
-    reason: `${exitReason(exit)}${words} with ${inflight} in native code`,
+    reason: `${exitReason(exit, lastWords)} with ${inflight} in native code`,
   };
 }
 

@@ -22,7 +22,10 @@ const SETTLED = ['ready', 'failed'];
 
 export class StackReloader {
   private turn: Promise<unknown> = Promise.resolve();
-  /** Reloads are taken once the stack is up: before, the start-up is still deciding what runs. */
+  /**
+   * Reloads are taken from when the stack is up until it starts to stop: before, the start-up is still deciding what
+   * runs; after, nothing is to start again.
+   */
   private accepting = false;
 
   constructor(
@@ -47,6 +50,11 @@ export class StackReloader {
   /** The stack is up: reloads are taken from now on. */
   accept(): void {
     this.accepting = true;
+  }
+
+  /** The stack is stopping: a reload asked for from now on, or still waiting its turn, is refused. */
+  refuse(): void {
+    this.accepting = false;
   }
 
   private async run(dryRun: boolean): Promise<ReloadResult> {

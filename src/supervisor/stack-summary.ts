@@ -1,6 +1,6 @@
 // What the supervisor says about its servers as a whole: what is still loading (for the budget error), the summary
 // table's rows, and the required models left out by quarantine.
-import { formatBytes, formatMs } from '../report/format.js';
+import { etaMs, formatEta, formatRate } from '../report/format.js';
 import type { ModelView, SummaryRow } from './events.js';
 import type { ManagedServer } from './supervisor.js';
 
@@ -10,7 +10,7 @@ function progressNote(m: ModelView): string {
   if (!p) return '';
   const pct = `${Math.floor(p.fraction * 100)}%`;
   if (!p.rate) return `, ${pct}`;
-  return `, ${pct} at ${formatBytes(p.rate)}/s, about ${formatMs(((p.total - p.bytes) / p.rate) * 1000)} to go`;
+  return `, ${pct} at ${formatRate(p.rate)}, about ${formatEta(etaMs(p.total - p.bytes, p.rate))} to go`;
 }
 
 /** `llm/chat (loading, attempt 1, 41% …)` for every model not ready yet, or the server when none reported. */

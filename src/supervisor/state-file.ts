@@ -31,8 +31,6 @@ export interface StackState {
     readyAt?: number;
     /** Wall-clock time (ISO) the server last answered its watchdog. */
     lastAnswerAt?: string;
-    /** The watchdog's settings, so `status` can tell when an answer is overdue. */
-    liveness?: { periodMs: number; timeoutMs: number; failures: number };
   }[];
 }
 
@@ -92,7 +90,6 @@ export function trackStackState(config: Config, sup: Supervisor, detached: boole
         restarts: s.restarts,
         readyAt: s.readyAt,
         lastAnswerAt: s.lastAnswerAt === undefined ? undefined : new Date(wallClockOf(s.lastAnswerAt)).toISOString(),
-        liveness: s.config.liveness,
       })),
     };
     writeJsonAtomically(file, state);

@@ -6,9 +6,9 @@ import { isBuiltin, type Config, type ServerConfig } from '../../common/config/t
 import {
   BudgetExceededError,
   InterruptedError,
+  ModelctlError,
   ModelFailedError,
   ServerExitedError,
-  type ModelctlError,
 } from '../../common/errors.js';
 import type { ReloadOutcome, ServerMessage } from '../../common/protocol.js';
 import { formatMs } from '../report/format.js';
@@ -18,22 +18,23 @@ import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } fr
 import {
   canRestorePriority,
   lastColdStartMs,
+  lowerPriority,
   offCriticalPath,
-  OFF_PATH_NICENESS,
-  setProcessPriority,
+  restorePriority,
 } from './policies/critical-path.js';
 import { stillLoading, summaryOf } from './stack-summary.js';
 import { restartDelay } from './policies/restart.js';
 import { httpProbe, waitUntilReady, type Outcome, type Probe } from './readiness.js';
 import { launchSpec, ServerProcess, execaSpawner, type Spawner } from './server-process.js';
-import { move, type ServerState } from './states.js';
+import { canMove, move, type ServerState } from './states.js';
 import { Watchdog } from './watchdog.js';
 
 export interface SupervisorOptions {
   budgetMs: number;
   /** When to stop waiting, if later than the budget (`coldstart-test --runs N` lets a run overrun it). */
   deadlineMs?: number;
-  graceMs: number;
+  /** Overrides the config's grace period (tests); otherwise the running config's, which a reload may change. */
+  graceMs?: number;
   /** `serving`: a server counts as up once its first-priority models are ready; the rest keep loading. */
   wait?: 'all' | 'serving';
   /** Turn warm-up on for every model of our servers (`up --warmup`). */
@@ -60,8 +61,12 @@ export interface ManagedServer {
   lastAnswerAt?: number;
   models: Map<string, ModelView>;
   watchdog?: Watchdog;
-  /** Why the current process is being killed (a hang), for the restart's reason. */
-  killedBecause?: string;
+}
+
+/** How one server's wait during `up` ended: its race to ready, or (once ready) its process's exit. */
+interface Settled {
+  s: ManagedServer;
+  outcome: Outcome;
 }
 
 export class Supervisor extends EventEmitter {
@@ -90,6 +95,10 @@ export class Supervisor extends EventEmitter {
   /** The config the stack runs now: the one it started with, or the last one a reload applied. */
   get running(): Config {
     return this.config;
+  }
+
+  private get graceMs(): number {
+    return this.opts.graceMs ?? this.config.graceMs;
   }
 
   /** Milliseconds since the stack started. */
@@ -153,36 +162,48 @@ export class Supervisor extends EventEmitter {
   async up(): Promise<SummaryRow[]> {
     const deadline = this.opts.deadlineMs ?? this.opts.budgetMs;
     this.offPath = this.scheduleByCriticalPath();
-    const races = this.servers.map(async (s) => ({ s, outcome: await this.bringUp(s, deadline) }));
-    const pending = new Set(races);
-    for (const race of races) void race.then(() => pending.delete(race));
-    while (pending.size > 0) {
-      const { s, outcome } = await Promise.race(pending);
-      if (outcome.kind !== 'ready') {
-        const error = this.explain(s, outcome);
-        if (s.state === 'starting' && outcome.kind !== 'aborted') this.setState(s, 'failed', error.message);
-        await this.shutdown();
-        throw error;
-      }
+    const settle = (s: ManagedServer, outcome: Promise<Outcome>) => outcome.then((o): Settled => ({ s, outcome: o }));
+    const exitOf = (proc: ServerProcess) => proc.exited.then((exit): Outcome => ({ kind: 'exited', exit }));
+    // What ends each server's wait: its race to ready, then (once it is ready) its exit, until the whole stack is.
+    const waits = new Map(this.servers.map((s) => [s, settle(s, this.bringUp(s, deadline))]));
+    let starting = this.servers.length;
+    while (starting > 0) {
+      const { s, outcome } = await Promise.race(waits.values());
+      if (outcome.kind !== 'ready') return this.failFast(s, outcome);
+      starting -= 1;
+      waits.set(s, settle(s, exitOf(s.proc!)));
     }
+    // An exit in the same turn as the last ready may not have settled its wait yet.
+    const gone = this.servers.find((s) => s.proc?.exitInfo);
+    if (gone) return this.failFast(gone, { kind: 'exited', exit: gone.proc!.exitInfo! });
     for (const s of this.servers) this.supervise(s);
     const summary = summaryOf(this.servers);
     this.send({ type: 'stack-ready', at: this.now(), summary });
     return summary;
   }
 
+  /** The first failure while the stack starts: marks that server failed, stops every server, and throws why. */
+  private async failFast(s: ManagedServer, outcome: Exclude<Outcome, { kind: 'ready' }>): Promise<never> {
+    const error = this.explain(s, outcome);
+    if (outcome.kind !== 'aborted' && canMove(s.state, 'failed')) this.setState(s, 'failed', error.message);
+    await this.shutdown();
+    throw error;
+  }
+
   /**
    * Starts a server and waits until it is ready, by `deadline` (ms since the stack started). A crash that its journal
    * pins on models in native code is not the end: the server is restarted at once and holds those models to account.
+   * Once the stack is shutting down nothing is started: `aborted`.
    */
   private async bringUp(s: ManagedServer, deadline: number): Promise<Outcome> {
+    if (this.shuttingDown) return { kind: 'aborted' };
     this.setState(s, 'starting');
     for (let crashes = 0; ; crashes++) {
       const proc = this.spawn(s);
       const lowered = this.offPath.delete(s.config.name) && proc.pid !== undefined;
-      if (lowered) setProcessPriority(proc.pid!, OFF_PATH_NICENESS);
+      if (lowered) lowerPriority(proc.pid!);
       const outcome = await this.waitReady(s, proc, deadline - this.now());
-      if (lowered) setProcessPriority(proc.pid!, 0);
+      if (lowered) restorePriority(proc.pid!);
       if (outcome.kind === 'ready') {
         s.readyAt = this.now();
         if (s.state === 'starting') this.setState(s, 'ready');
@@ -216,27 +237,32 @@ export class Supervisor extends EventEmitter {
 
   private explain(s: ManagedServer, o: Exclude<Outcome, { kind: 'ready' }>): ModelctlError {
     switch (o.kind) {
-      case 'exited':
-        return new ServerExitedError(s.config.name, o.exit.code, o.exit.signal, s.proc?.lastLines(8) ?? []);
+      case 'exited': {
+        const lines = s.proc?.lastLines(8) ?? [];
+        return new ServerExitedError(s.config.name, o.exit.code, o.exit.signal, lines, s.state === 'ready');
+      }
       case 'model-failed':
         return new ModelFailedError(s.config.name, o.error);
       case 'aborted':
+        if (this.shuttingDown && !this.abortReason) return new ModelctlError('not started: the stack is stopping');
         return new InterruptedError(this.abortReason ?? 'a signal');
       case 'deadline':
         return new BudgetExceededError(this.opts.budgetMs, stillLoading(this.servers), this.opts.deadlineMs);
     }
   }
 
-  /** After ready: a server that exits or stops answering is restarted with backoff per its policy, or marked failed. */
+  /**
+   * After ready: a server that exits or stops answering is restarted with backoff per its policy, or marked failed.
+   * `exited`, not the 'exit' event: it settles for a process that is gone already.
+   */
   private supervise(s: ManagedServer) {
     const proc = s.proc!;
-    proc.once('exit', (exit) => {
+    void proc.exited.then((exit) => {
       s.watchdog?.stop();
-      if (this.shuttingDown || s.proc !== proc || !['ready', 'reloading', 'hung'].includes(s.state)) return;
+      // A hung server's exit is the kill's: onHung restarts it.
+      if (this.shuttingDown || s.proc !== proc || (s.state !== 'ready' && s.state !== 'reloading')) return;
       const crash = attributeCrash(this.config, s.config, proc, exit);
-      const reason = s.killedBecause ?? crash?.reason ?? exitReason(exit);
-      s.killedBecause = undefined;
-      void this.restartAfterFailure(s, reason);
+      void this.restartAfterFailure(s, crash?.reason ?? exitReason(exit));
     });
     if (this.opts.watch && s.config.liveness) this.watch(s, proc);
   }
@@ -262,9 +288,13 @@ export class Supervisor extends EventEmitter {
         this.send({ type: 'missed', server: s.config.name, misses, silentMs, at: this.now() }),
       onHung: (silentMs) => {
         if ((s.state !== 'ready' && s.state !== 'reloading') || s.proc !== proc) return;
-        s.killedBecause = `did not answer for ${formatMs(silentMs)}; killed`;
-        this.setState(s, 'hung', `did not answer for ${formatMs(silentMs)}`);
+        const silence = `did not answer for ${formatMs(silentMs)}`;
+        this.setState(s, 'hung', silence);
         proc.kill();
+        void proc.exited.then(() => {
+          if (!this.shuttingDown && s.proc === proc && s.state === 'hung')
+            void this.restartAfterFailure(s, `${silence}; killed`);
+        });
       },
     });
     s.watchdog.start();
@@ -295,7 +325,7 @@ export class Supervisor extends EventEmitter {
     if (this.shuttingDown) return;
     if (outcome.kind === 'ready') return this.supervise(s);
     this.setState(s, 'failed', this.explain(s, outcome).message);
-    await s.proc?.stop(this.opts.graceMs);
+    await this.stopProcess(s);
   }
 
   // ── Reload (src/supervisor/reload.ts drives these; each is one server's part of a new config) ──
@@ -303,7 +333,6 @@ export class Supervisor extends EventEmitter {
   /** Takes a config a reload applied: stack settings from now on, and each server's section as applied so far. */
   adopt(next: Config): void {
     this.config = next;
-    this.opts.graceMs = next.graceMs;
   }
 
   /** Asks a running server of ours to apply its section of the config file (`version`): it serves throughout. */
@@ -323,9 +352,7 @@ export class Supervisor extends EventEmitter {
   async restartWith(s: ManagedServer, next: ServerConfig, reason: string): Promise<void> {
     s.watchdog?.stop();
     this.setState(s, 'restarting', reason);
-    const old = s.proc;
-    await old?.stop(this.opts.graceMs);
-    if (old?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, old.pid);
+    await this.stopProcess(s);
     s.config = next;
     await this.startSupervised(s);
   }
@@ -341,8 +368,7 @@ export class Supervisor extends EventEmitter {
   async drop(s: ManagedServer): Promise<void> {
     s.watchdog?.stop();
     this.setState(s, 'stopping');
-    await s.proc?.stop(this.opts.graceMs);
-    if (s.proc?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, s.proc.pid);
+    await this.stopProcess(s);
     this.setState(s, 'stopped');
     this.servers.splice(this.servers.indexOf(s), 1);
   }
@@ -351,10 +377,21 @@ export class Supervisor extends EventEmitter {
     const outcome = await this.bringUp(s, this.now() + this.opts.budgetMs);
     if (outcome.kind === 'ready') return this.supervise(s);
     const error = this.explain(s, outcome);
-    if (s.state !== 'failed' && s.state !== 'stopping' && s.state !== 'stopped')
-      this.setState(s, 'failed', error.message);
-    await s.proc?.stop(this.opts.graceMs);
+    if (canMove(s.state, 'failed')) this.setState(s, 'failed', error.message);
+    await this.stopProcess(s);
     throw error;
+  }
+
+  /**
+   * SIGTERM, SIGKILL after the grace period. A process we stopped that was killed with a load or request still in
+   * native code did not crash because of it: its journal is emptied (one that had exited by itself keeps its own).
+   */
+  private async stopProcess(s: ManagedServer): Promise<void> {
+    const proc = s.proc;
+    if (!proc) return;
+    const running = proc.exitInfo === undefined;
+    await proc.stop(this.graceMs);
+    if (running && proc.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, proc.pid);
   }
 
   /** Stops waiting (Ctrl-C during start-up): `up` then stops every server and throws InterruptedError. */
@@ -372,9 +409,7 @@ export class Supervisor extends EventEmitter {
           s.watchdog?.stop();
           if (s.state === 'stopped') return;
           if (s.state !== 'stopping') this.setState(s, 'stopping');
-          await s.proc?.stop(this.opts.graceMs);
-          // Killed after its grace period while stopping is not a crash of whatever it still had in flight.
-          if (s.proc?.pid !== undefined) forgetInflight(this.config.stateDir, s.config.name, s.proc.pid);
+          await this.stopProcess(s);
           this.setState(s, 'stopped');
         }),
       );

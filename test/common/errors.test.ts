@@ -4,6 +4,7 @@ import {
   BudgetExceededError,
   ConfigError,
   ExitCode,
+  howItEnded,
   InterruptedError,
   ModelFailedError,
   PortInUseError,
@@ -31,8 +32,12 @@ describe('exit codes', () => {
 describe('error messages', () => {
   it('says which exit and which lines when a server dies early', () => {
     expect(new ServerExitedError('llm', null, 'SIGSEGV', ['boom']).message).toBe(
-      'server llm exited before it was ready (signal SIGSEGV); its last output:\n    boom',
+      'server llm exited before it was ready (SIGSEGV); its last output:\n    boom',
     );
+    expect(new ServerExitedError('llm', 1, null, [], true).message).toBe(
+      'server llm exited after it was ready, before the rest of the stack was (exit code 1)',
+    );
+    expect(howItEnded(null, 'SIGABRT', 'GGML_ASSERT(x) failed')).toBe('SIGABRT: GGML_ASSERT(x) failed');
   });
 
   it('names what was still loading when the budget ran out, and the cut-off when it was later', () => {

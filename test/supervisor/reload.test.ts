@@ -115,4 +115,21 @@ describe('a running stack taking a new config', () => {
     });
     expect(await early.reload()).toMatchObject({ ok: false, exitCode: 1, error: expect.stringContaining('starting') });
   });
+
+  it('starts nothing once the stack is stopping, and refuses reloads from then on', async () => {
+    const t = await running();
+    t.file.text += `  c: { kind: llm, port: ${await freePort()}, models: [{ name: chat, path: chat.gguf }] }\n`;
+    const stopping = t.sup.shutdown();
+    // A reload under way when the stop began: its new server is not started.
+    const underWay = await t.reloader.reload();
+    expect(underWay).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('c: not started: the stack is stopping'),
+    });
+    expect(t.children).toHaveLength(2);
+    t.reloader.refuse();
+    expect(await t.reloader.reload()).toMatchObject({ ok: false, error: expect.stringContaining('stopping') });
+    await stopping;
+    expect(t.children).toHaveLength(2);
+  });
 });

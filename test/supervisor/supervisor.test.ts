@@ -61,6 +61,21 @@ describe('Supervisor', () => {
     expect(stoppingA).toBeGreaterThan(failedAt);
   });
 
+  it('fails fast when a server exits after its own ready but before the rest of the stack is ready', async () => {
+    const { sup, children, server } = supervise((c) => {
+      if (server(c.spec) === 'a') {
+        setTimeout(() => c.ready(), 5);
+        setTimeout(() => c.exit(1), 20);
+      } else setTimeout(() => c.ready(), 80);
+    }, true);
+    const error = await sup.up().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerExitedError);
+    expect((error as Error).message).toMatch(/^server a exited after it was ready, before the rest of the stack was/);
+    const b = children.find((c) => server(c.spec) === 'b')!;
+    expect(b.signals[0]).toBe('SIGTERM');
+    expect(sup.servers.map((s) => s.state)).toEqual(['stopped', 'stopped']);
+  });
+
   it('restarts a server that crashes after ready, with backoff, and marks it failed after the maximum', async () => {
     const { sup, children, events, server } = supervise((c) => setTimeout(() => c.ready(), 5));
     await sup.up();
@@ -113,7 +128,9 @@ describe('Supervisor', () => {
     await sup.up();
     const restart = events.find((e) => e.type === 'restart');
     expect(restart).toMatchObject({ server: 'a', delayMs: 0 });
-    expect((restart as { reason: string }).reason).toMatch(/SIGABRT \(GGML_ASSERT\(hparams.n_layer_all > 0\) failed\)/);
+    expect((restart as { reason: string }).reason).toMatch(
+      /^exited \(SIGABRT: GGML_ASSERT\(hparams.n_layer_all > 0\) failed\) with m \(load\)/,
+    );
     expect((restart as { reason: string }).reason).toContain('m (load)');
     expect(sup.servers[0]).toMatchObject({ state: 'ready', restarts: 1 });
     await sup.shutdown();

@@ -1,15 +1,21 @@
 // Start-up scheduling by critical path: the stack is ready when its slowest server is, and on a machine with few
 // cores the servers' start-ups compete for them. So while the stack starts, the servers that were ready sooner last
-// time run at a lower CPU priority (nice 10) and the slowest gets the cores first; each is put back to normal priority
-// (every thread) the moment it is ready. Only where priority can be raised again (root or CAP_SYS_NICE): an
-// unprivileged supervisor could lower a server's priority but never restore it.
+// time run at a lower CPU priority (nice 10 more than the supervisor) and the slowest gets the cores first; each is
+// put back to the priority it started with, the supervisor's own (every thread), the moment it is ready. Only where
+// priority can be raised again (root or CAP_SYS_NICE): an unprivileged supervisor could lower a server's priority but
+// never restore it.
 import { openSync, readdirSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPriority, setPriority } from 'node:os';
 import { timingLogFile } from '../../../common/timing/writer.js';
 
-/** Niceness for the servers off the critical path while they start. */
-export const OFF_PATH_NICENESS = 10;
+/** How much lower than the supervisor's own the servers off the critical path run while they start. */
+const OFF_PATH_NICENESS = 10;
+
+/** Lowers every thread of a server off the critical path: 10 below the supervisor's priority, at most nice 19. */
+export function lowerPriority(pid: number): void {
+  setProcessPriority(pid, Math.min(19, getPriority() + OFF_PATH_NICENESS));
+}
 
 /** The cold start of a server's last run, from the end of its timing log (`server_ready`), if there is one. */
 export function lastColdStartMs(stateDir: string, server: string): number | undefined {
@@ -50,6 +56,11 @@ export function canRestorePriority(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Puts every thread of a lowered server back to the supervisor's own niceness, the one it was started with. */
+export function restorePriority(pid: number): void {
+  setProcessPriority(pid, getPriority());
 }
 
 /** Sets every thread of `pid` to `niceness`; a thread or process already gone is skipped. */
