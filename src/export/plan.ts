@@ -5,13 +5,30 @@ import { serverArgs, serverEntry } from '../../common/protocol.js';
 /** Where the config and models live inside a container. */
 export const CONTAINER_ROOT = '/srv/modelctl';
 
+/** How our servers are started where the export runs them: what runs node, where the build is, which config. */
+export interface Launch {
+  node: string[];
+  /** The build's folder: the one holding `servers/<kind>/main.js`. */
+  dist: string;
+  configFile: string;
+}
+
+/** In the image: the app under CONTAINER_ROOT, the config beside it (compose and k8s). */
+export const IN_CONTAINER: Launch = {
+  node: ['node'],
+  dist: `${CONTAINER_ROOT}/app/dist`,
+  configFile: `${CONTAINER_ROOT}/models.yaml`,
+};
+
 export interface ServerPlan {
   name: string;
   kind: ServerConfig['kind'];
   /** One of our servers (probes on /health, /livez; READY=1 to systemd), or a foreign command. */
   builtin: boolean;
+  /** The address the server listens on, as the config gives it. */
+  host: string;
   port: number;
-  /** The command line inside the image (our servers: node + dist path; foreign: their own command). */
+  /** The command line where it runs (our servers: node + their entry in the build; foreign: their own command). */
   command: string[];
   /** Strict health: 200 once every required model is ready (the whole cold start). */
   startupPath: string;
@@ -27,16 +44,17 @@ export interface ServerPlan {
   dependsOn: string[];
 }
 
-export function planServers(config: Config, root = CONTAINER_ROOT): ServerPlan[] {
+export function planServers(config: Config, launch: Launch = IN_CONTAINER): ServerPlan[] {
   return config.servers.map((s) => {
     const ours = isBuiltin(s);
     return {
       name: s.name,
       kind: s.kind,
       builtin: ours,
+      host: s.host,
       port: s.port,
       command: ours
-        ? ['node', `${root}/app/dist/${serverEntry(s.kind)}`, ...serverArgs(`${root}/models.yaml`, s.name)]
+        ? [...launch.node, `${launch.dist}/${serverEntry(s.kind)}`, ...serverArgs(launch.configFile, s.name)]
         : s.command,
       startupPath: ours ? '/health' : s.health,
       readinessPath: ours ? '/health?ready=any' : s.health,

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../common/config/types.js';
-import { isBuiltinKind, serverArgs, serverEntry } from '../../common/protocol.js';
 import { SYSTEMD_ENV_FILE, type TokenWiring } from './admin-token.js';
 import { planServers } from './plan.js';
 import { DEFAULT_SYSTEMD_VERSION, RESTART_STEPS_SINCE } from './systemd-version.js';
@@ -27,13 +26,10 @@ export function systemdUnits(
 ): { file: string; text: string }[] {
   const root = opts.root ?? appRoot();
   const version = opts.systemdVersion ?? DEFAULT_SYSTEMD_VERSION;
-  return planServers(config, '').map((p) => {
+  const launch = { node: ['/usr/bin/env', 'node'], dist: `${root}/dist`, configFile: config.file };
+  return planServers(config, launch).map((p) => {
     const ours = p.builtin;
-    const exec = isBuiltinKind(p.kind)
-      ? ['/usr/bin/env', 'node', `${root}/dist/${serverEntry(p.kind)}`, ...serverArgs(config.file, p.name)]
-      : p.command;
     const deps = p.dependsOn.map((d) => `modelctl-${d}.service`);
-    const server = config.servers.find((s) => s.name === p.name)!;
     const lines = [
       '[Unit]',
       `Description=modelctl ${p.name} (${p.kind}) model server`,
@@ -52,11 +48,11 @@ export function systemdUnits(
       ...(ours && opts.token && !opts.token.literal
         ? [`EnvironmentFile=${opts.token.optional ? '-' : ''}${SYSTEMD_ENV_FILE}`]
         : []),
-      `ExecStart=${exec.map(quote).join(' ')}`,
+      `ExecStart=${p.command.map(quote).join(' ')}`,
       ...(ours
         ? []
         : [
-            `ExecStartPost=/usr/bin/env node ${root}/dist/src/export/wait-healthy.js http://${server.host}:${p.port}${p.startupPath} ${p.budgetSeconds}`,
+            `ExecStartPost=/usr/bin/env node ${root}/dist/src/export/wait-healthy.js http://${p.host}:${p.port}${p.startupPath} ${p.budgetSeconds}`,
           ]),
       `TimeoutStartSec=${p.budgetSeconds}`,
       `TimeoutStopSec=${p.graceSeconds}`,

@@ -8,7 +8,7 @@ import { sha256File } from './file-ops.js';
 export type Presence =
   | { state: 'missing' }
   /** Present and good: `sha256` when known, `verified` when it was hashed now and matched a checksum. */
-  | { state: 'present'; sha256?: string; verified: boolean; hashed: boolean }
+  | { state: 'present'; size: number; sha256?: string; verified: boolean; hashed: boolean }
   | { state: 'mismatch'; expected: string; actual: string };
 
 /**
@@ -28,11 +28,11 @@ export async function checkPresent(
   if (entry && sameIdentity(entry, id) && !verify) {
     return want && entry.sha256 !== want
       ? { state: 'mismatch', expected: want, actual: entry.sha256 }
-      : { state: 'present', sha256: entry.sha256, verified: false, hashed: false };
+      : { state: 'present', size: id.size, sha256: entry.sha256, verified: false, hashed: false };
   }
   const reference = want ?? entry?.sha256;
-  if (!reference && !verify) return { state: 'present', verified: false, hashed: false };
+  if (!reference && !verify) return { state: 'present', size: id.size, verified: false, hashed: false };
   const actual = await sha256File(file);
   if (reference && actual !== reference) return { state: 'mismatch', expected: reference, actual };
-  return { state: 'present', sha256: actual, verified: reference !== undefined, hashed: true };
+  return { state: 'present', size: id.size, sha256: actual, verified: reference !== undefined, hashed: true };
 }

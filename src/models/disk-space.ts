@@ -12,7 +12,7 @@ export interface Disk {
   freeBytes: number;
 }
 
-/** Reads the disk a folder is on; swappable so tests can pretend a disk is full. */
+/** Reads the disk a folder (one that exists) is on; swappable so tests can pretend a disk is full. */
 export type DiskReader = (dir: string) => Promise<Disk>;
 
 /** The folder itself, or its nearest ancestor that exists (the models folder may not exist yet). */
@@ -31,8 +31,7 @@ async function existingFolder(dir: string): Promise<string> {
 
 /** Free bytes for an unprivileged user (f_bavail), like `df`'s "Avail". */
 export const readDisk: DiskReader = async (dir) => {
-  const at = await existingFolder(dir);
-  const [fs, st] = await Promise.all([statfs(at), stat(at)]);
+  const [fs, st] = await Promise.all([statfs(dir), stat(dir)]);
   return { id: String(st.dev), freeBytes: fs.bavail * fs.bsize };
 };
 
@@ -46,9 +45,16 @@ export interface SpaceNeed {
 /** Throws NotEnoughSpaceError naming both numbers and the models when the needs of one disk exceed its free space. */
 export async function assertSpace(needs: SpaceNeed[], readDiskOf: DiskReader = readDisk): Promise<void> {
   const byDisk = new Map<string, { disk: Disk; where: string; needs: SpaceNeed[] }>();
+  // Models share folders: each folder is looked up (and its disk read) once.
+  const byFolder = new Map<string, Promise<{ where: string; disk: Disk }>>();
+  const diskOf = async (folder: string) => {
+    const where = await existingFolder(folder);
+    return { where, disk: await readDiskOf(where) };
+  };
   for (const need of needs.filter((n) => n.bytes > 0)) {
-    const where = await existingFolder(dirname(need.file));
-    const disk = await readDiskOf(where);
+    const folder = dirname(need.file);
+    if (!byFolder.has(folder)) byFolder.set(folder, diskOf(folder));
+    const { where, disk } = await byFolder.get(folder)!;
     const group = byDisk.get(disk.id) ?? { disk, where, needs: [] };
     group.needs.push(need);
     byDisk.set(disk.id, group);

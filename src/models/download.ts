@@ -3,7 +3,7 @@
 import { pipeline } from 'node:stream/promises';
 import got from 'got';
 import { DownloadError } from '../../common/errors.js';
-import { failedRequest, refusal } from './http-errors.js';
+import { failedRequest, MAX_REDIRECTS, refusal, tooManyRedirects } from './http-errors.js';
 import { type PartFile, partWriter, restartPart } from './part-file.js';
 import type { Probe } from './probe.js';
 import { type RemoteFile, requestHeaders } from './remote-file.js';
@@ -26,8 +26,6 @@ function contentRange(value: unknown): { start?: number; total?: number } {
   return { start: number(m?.[1]), total: number(m?.[2]) };
 }
 
-const MAX_HOPS = 10;
-
 /** Downloads the rest of the file into `part`; a transient DownloadError leaves the part ready to resume. */
 export async function downloadRest(
   file: RemoteFile,
@@ -39,7 +37,7 @@ export async function downloadRest(
   if (target.size !== undefined && part.bytes === target.size) return;
   let location: URL | undefined = target.location;
   for (let hop = 0; location; hop++) {
-    if (hop === MAX_HOPS) throw new DownloadError(`${file.label}: more than ${MAX_HOPS} redirects`, false);
+    if (hop === MAX_REDIRECTS) throw tooManyRedirects(file);
     location = await getRest(file, location, target.size, part, onProgress, timeoutMs);
   }
 }

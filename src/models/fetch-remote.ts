@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { DownloadError, PullError } from '../../common/errors.js';
 import type { DownloadProgress } from './download.js';
 import { downloadRest } from './download.js';
-import { openPart, type PartFile } from './part-file.js';
+import { openPart, type PartFile, partPathOf } from './part-file.js';
 import { type Probe, probe } from './probe.js';
 import type { RemoteFile } from './remote-file.js';
 import { type RetryPolicy, withRetries } from './retry.js';
@@ -38,7 +38,7 @@ export interface Fetched {
 
 /** Downloads `file` to `dest` (through `dest.part`), verified when a checksum is known. */
 export async function fetchRemote(file: RemoteFile, dest: string, opts: FetchOptions): Promise<Fetched> {
-  const partPath = `${dest}.part`;
+  const partPath = partPathOf(dest);
   await mkdir(dirname(dest), { recursive: true });
   if (opts.fresh) await rm(partPath, { force: true });
   let target: Probe | undefined;

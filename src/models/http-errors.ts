@@ -17,6 +17,13 @@ const TRANSIENT_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/** Redirects the HEAD and the GET of a file each follow at most. */
+export const MAX_REDIRECTS = 10;
+
+/** A request that went round more than MAX_REDIRECTS redirects. */
+export const tooManyRedirects = (file: RemoteFile): DownloadError =>
+  new DownloadError(`${file.label}: more than ${MAX_REDIRECTS} redirects`, false);
+
 /** Statuses a retry may cure: server errors, rate limits, request timeouts. */
 export const isTransientStatus = (status: number): boolean => status >= 500 || status === 429 || status === 408;
 
@@ -30,7 +37,10 @@ export function failedRequest(file: RemoteFile, err: unknown): DownloadError {
   return new DownloadError(`${file.label}: ${messageOf(err)}`, transient);
 }
 
-/** A request the server answered with an error status. */
+/**
+ * A request the server answered with an error status. A storage host's 401 or 403 is worth a retry: the signed URL
+ * the hub redirected to may have expired since the pre-flight HEAD, and the retry asks the hub for a fresh one.
+ */
 export function refusal(
   file: RemoteFile,
   url: URL,
@@ -49,9 +59,10 @@ export function refusal(
           ? 'server error'
           : 'refused';
   const where = atOrigin ? '' : ` (storage host ${url.host})`;
+  const expired = !atOrigin && (status === 401 || status === 403);
   return new DownloadError(
     `${file.label}: ${explained ?? `HTTP ${status}${where}: ${generic}`}`,
-    isTransientStatus(status),
+    expired || isTransientStatus(status),
     status,
   );
 }

@@ -6,6 +6,9 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { fileSize } from './file-ops.js';
 
+/** Where the download of `file` collects its bytes until they are verified. */
+export const partPathOf = (file: string): string => `${file}.part`;
+
 /** A `.part` file and the hash of the bytes it holds. */
 export interface PartFile {
   path: string;

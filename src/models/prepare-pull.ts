@@ -3,10 +3,9 @@
 import type { Config, ModelConfig } from '../../common/config/types.js';
 import { PullError } from '../../common/errors.js';
 import { checkPresent } from './check-present.js';
-import { fileSize } from './file-ops.js';
 import type { Hub } from './hf.js';
 import { type Plan, planObtain } from './obtain.js';
-import { entryOf, type PullRecord, remember } from './pull-record.js';
+import { entryOf, type PullRecord, remember, sourceChanged } from './pull-record.js';
 import { parseSource } from './source.js';
 
 /** A model needs nothing more (done), or a plan to obtain its file. */
@@ -23,15 +22,16 @@ export async function preparePull(
 ): Promise<Prepared> {
   const file = model.file;
   if (!file) return { done: true, action: 'none' };
-  // --force re-obtains what has a source; a file with none (brought by hand) stays as it is.
+  // --force re-obtains what has a source, and so does a new source for a file pulled from another one; a file with
+  // none (brought by hand) stays as it is.
   const presence =
-    opts.force && model.source
+    (opts.force && model.source) || sourceChanged(config, record, file, model.source)
       ? ({ state: 'missing' } as const)
       : await checkPresent(file, model.sha256, entryOf(config, record, file, model.source), opts.verify);
   if (presence.state === 'present') {
     if (presence.hashed && presence.sha256) await remember(config, record, file, presence.sha256, model.source);
     const action = presence.verified ? 'verified' : 'present';
-    return { done: true, action, bytes: await fileSize(file), sha256: presence.sha256 };
+    return { done: true, action, bytes: presence.size, sha256: presence.sha256 };
   }
   if (!model.source) throw new PullError(`${file} does not exist and the model has no source: to obtain it from`);
   const source = parseSource(model.source, model.name);

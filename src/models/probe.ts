@@ -2,7 +2,7 @@
 // check needs the sizes, and the download needs the storage URL the hub redirects to.
 import got, { type Response } from 'got';
 import { DownloadError } from '../../common/errors.js';
-import { failedRequest, refusal } from './http-errors.js';
+import { failedRequest, MAX_REDIRECTS, refusal, tooManyRedirects } from './http-errors.js';
 import { type RemoteFile, requestHeaders } from './remote-file.js';
 
 /** What a HEAD request learned before the download. */
@@ -15,8 +15,6 @@ export interface Probe {
   /** The commit the revision resolved to (`X-Repo-Commit`). */
   commit?: string;
 }
-
-const MAX_HOPS = 10;
 
 /** `"abc"`, `W/"abc"` → `abc`. */
 const bareEtag = (etag: string | undefined) => etag?.replace(/^W\//, '').replace(/^"|"$/g, '');
@@ -39,7 +37,7 @@ const numberHeader = (res: Response, name: string): number | undefined => {
 export async function probe(file: RemoteFile, timeoutMs = 30_000): Promise<Probe> {
   let url = file.url;
   const found: Omit<Probe, 'location'> = {};
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
+  for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
     const headers = requestHeaders(file, url);
     let res: Response;
     try {
@@ -74,5 +72,5 @@ export async function probe(file: RemoteFile, timeoutMs = 30_000): Promise<Probe
     if (code === 405 || code === 501 || (hop > 0 && code === 403)) return { ...found, location: url };
     throw refusal(file, url, code, header(res, 'x-error-code'), 'authorization' in headers);
   }
-  throw new DownloadError(`${file.label}: more than ${MAX_HOPS} redirects`, false);
+  throw tooManyRedirects(file);
 }

@@ -1,6 +1,5 @@
 // Makes sure every model file a config names exists: keeps what is present (trusting the record), plans what is
 // missing (sizes from the origin), refuses what does not fit on disk, then makes or downloads a few at a time.
-import { relative } from 'node:path';
 import pLimit from 'p-limit';
 import type { Config, ModelConfig } from '../../common/config/types.js';
 import { ConfigError, messageOf, PullError } from '../../common/errors.js';
@@ -14,6 +13,7 @@ import type { PullEventBody, PullOptions, PullResult } from './pull-types.js';
 import { DEFAULT_RETRY } from './retry.js';
 
 export type { PullAction, PullEvent, PullOptions, PullResult } from './pull-types.js';
+export { displayPath } from './pull-record.js';
 
 /** The models to pull: all, or those named (in every server that has one); an unknown name is a usage error. */
 function selectModels(config: Config, names: string[] = []): { server: string; model: ModelConfig }[] {
@@ -26,20 +26,15 @@ function selectModels(config: Config, names: string[] = []): { server: string; m
   return names.length === 0 ? all : all.filter((m) => names.includes(m.model.name));
 }
 
-/** A model file as the reports show it: relative to the config's folder. */
-export function displayPath(config: Config, file: string): string {
-  return relative(config.dir, file) || file;
-}
-
 /** Pulls the selected models; each result carries its own error. Throws only for bad names or too little disk space. */
 export async function pullAll(config: Config, opts: PullOptions = {}): Promise<PullResult[]> {
   const hub = opts.hub ?? { endpoint: DEFAULT_HF_ENDPOINT };
   // Downloads wait for network slots; demo models (CPU and disk) have their own, so they never queue behind them.
   const limit = pLimit(opts.concurrency ?? 3);
   const makeLimit = pLimit(opts.concurrency ?? 3);
-  const record = await readRecord(config);
+  const { record, migrated } = await readRecord(config);
   // Written only when it changed: a pull that finds everything present (every `up`) writes nothing.
-  let saved = JSON.stringify(record);
+  let saved = migrated ? '' : JSON.stringify(record);
   let saving = Promise.resolve();
   const save = () =>
     (saving = saving.then(async () => {
@@ -112,7 +107,8 @@ export async function pullAll(config: Config, opts: PullOptions = {}): Promise<P
           const got = await obtainOnce(job);
           const resumedFrom = got.action === 'downloaded' && got.resumedFrom > 0 ? got.resumedFrom : undefined;
           const { action, sha256 } = got;
-          finish(job.server, job.model, started, { action, bytes: await fileSize(job.file), sha256, resumedFrom });
+          const bytes = got.action === 'downloaded' ? got.bytes : await fileSize(job.file);
+          finish(job.server, job.model, started, { action, bytes, sha256, resumedFrom });
         } catch (err) {
           finish(job.server, job.model, started, { error: messageOf(err) });
         }

@@ -1,5 +1,5 @@
-// Retries with exponential backoff for transient download failures (connection errors, 5xx, 429, a cut body); a
-// refusal (401, 403, 404) or a checksum mismatch fails at once.
+// Retries with exponential backoff for transient download failures (connection errors, 5xx, 429, a cut body, a storage
+// host refusing an expired signed URL); the origin's refusal (401, 403, 404) or a checksum mismatch fails at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DownloadError, messageOf } from '../../common/errors.js';
 

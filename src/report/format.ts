@@ -19,6 +19,9 @@ export function formatRate(bytesPerSecond: number): string {
   return `${(bytesPerSecond / 1e6).toFixed(bytesPerSecond < 1e8 ? 1 : 0)} MB/s`;
 }
 
+/** Milliseconds until `bytesLeft` are through at `rate` bytes per second: what `formatEta` is given. */
+export const etaMs = (bytesLeft: number, rate: number): number => (bytesLeft * 1000) / rate;
+
 /** Time left, coarse on purpose: `12 s`, `4 min 05 s`, `1 h 07 min`. */
 export function formatEta(ms: number): string {
   const s = Math.ceil(ms / 1000);

@@ -1,9 +1,7 @@
 // JUnit XML for CI systems: one testcase per server (ready within budget) and per model (loaded), failures with the
 // reason.
 import type { ColdStartReport } from '../coldstart/report.js';
-
-const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeXml } from './xml.js';
 const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
 
 export function junitXml(r: ColdStartReport): string {
@@ -12,9 +10,11 @@ export function junitXml(r: ColdStartReport): string {
   const testcase = (classname: string, name: string, ms: number | null, failure?: string) => {
     if (failure) failures += 1;
     const body = failure
-      ? `>\n      <failure message="${escape(failure)}">${escape(failure)}</failure>\n    </testcase>`
+      ? `>\n      <failure message="${escapeXml(failure)}">${escapeXml(failure)}</failure>\n    </testcase>`
       : ' />';
-    cases.push(`    <testcase classname="${escape(classname)}" name="${escape(name)}" time="${seconds(ms)}"${body}`);
+    cases.push(
+      `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds(ms)}"${body}`,
+    );
   };
   for (const s of r.servers) {
     const notReady =

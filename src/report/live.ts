@@ -58,7 +58,7 @@ export function liveReporter(
       if (settled) {
         const text = describeSupervisorEvent(e);
         const landed = e.type === 'timing' && LANDED.has(e.event.event);
-        if (text !== undefined && e.type !== 'stack-ready' && (e.type !== 'timing' || landed))
+        if (text !== undefined && (e.type !== 'timing' || landed))
           above(`${'server' in e ? `${tag(e.server)}  ` : ''}${e.type === 'output' ? paint.dim('| ') : ''}${text}`);
         return;
       }

@@ -1,6 +1,6 @@
 // One model as the live view and `status` show it: name, state, load time, attempts, and the error while not ready.
 import type { ChalkInstance } from 'chalk';
-import { formatBytes, formatMs } from './format.js';
+import { etaMs, formatEta, formatMs, formatRate } from './format.js';
 
 export interface ModelLineData {
   name: string;
@@ -27,8 +27,7 @@ export function progressText(p: LoadProgressView): string {
   const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
   const pct = `${Math.floor(p.fraction * 100)}%`.padStart(4);
   if (!p.rate) return `${bar} ${pct}`;
-  const etaMs = ((p.total - p.bytes) / p.rate) * 1000;
-  return `${bar} ${pct}  ${formatBytes(p.rate)}/s  ETA ${formatMs(etaMs)}`;
+  return `${bar} ${pct}  ${formatRate(p.rate)}  ETA ${formatEta(etaMs(p.total - p.bytes, p.rate))}`;
 }
 
 const STATE_COLOR: Record<string, 'green' | 'yellow' | 'red' | 'gray' | 'blue'> = {

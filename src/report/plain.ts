@@ -36,7 +36,7 @@ export function plainReporter(
   };
   return {
     event(e) {
-      if (e.type === 'stack-ready' || !worthALine(e)) return;
+      if (!worthALine(e)) return;
       const text = describeSupervisorEvent(e);
       if (text === undefined) return;
       const who = 'server' in e ? `${tag(e.server)}  ` : '';

@@ -1,7 +1,7 @@
 // What the pull progress views show per model: bytes, percent, speed over the last few seconds, time left. One state
 // fed by the pull's events; the live view, the plain lines and JSON all read it.
 import type { PullEvent } from '../models/pull.js';
-import { formatBytes, formatEta, formatMs, formatRate } from './format.js';
+import { etaMs, formatBytes, formatEta, formatMs, formatRate } from './format.js';
 
 /** One download under way, as the views show it. */
 export interface Transfer {
@@ -76,7 +76,7 @@ export function describeTransfer(tr: Transfer): string {
   if (pct !== undefined) parts.push(`${pct}%`);
   const rate = rateOf(tr);
   if (rate) parts.push(formatRate(rate));
-  if (rate && tr.total) parts.push(`ETA ${formatEta(((tr.total - tr.transferred) * 1000) / rate)}`);
+  if (rate && tr.total) parts.push(`ETA ${formatEta(etaMs(tr.total - tr.transferred, rate))}`);
   if (tr.retry) parts.push(tr.retry);
   return parts.join('  ');
 }

@@ -1,10 +1,10 @@
 // Picks the pull progress view for where the output goes: JSON on request, a live block on a terminal, plain lines
-// otherwise (CI). Shared by `pull`, `up` and `coldstart-test`.
+// otherwise (CI, a dumb terminal). Shared by `pull`, `up` and `coldstart-test`.
 import type { Config } from '../../common/config/types.js';
 import type { PullResult } from '../models/pull.js';
 import { formatPullResult } from './pull-line.js';
 import { jsonPullView, livePullView, plainPullView, type PullView } from './pull-views.js';
-import { paintErr } from './style.js';
+import { canRedraw, paintErr } from './style.js';
 
 /** What the command wants shown. */
 export interface PullViewChoice {
@@ -33,5 +33,5 @@ export function pullView(config: Config, choice: PullViewChoice = {}): PullView 
     formatResult: (r: PullResult) => (show(r) ? formatPullResult(config, r) : ''),
     paint: paintErr,
   };
-  return process.stderr.isTTY ? livePullView(options) : plainPullView(options);
+  return canRedraw(process.stderr) ? livePullView(options) : plainPullView(options);
 }

@@ -1,8 +1,12 @@
-// Colour only on a TTY and never when NO_COLOR is set; everything that prints colour goes through here.
+// Colour only on a terminal that shows it and never when NO_COLOR is set; everything that prints colour goes through
+// here, and views that redraw in place ask here whether they may.
 import { Chalk, type ChalkInstance } from 'chalk';
 
-const wantsColor = (stream: NodeJS.WriteStream) =>
-  Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+/** A terminal that takes escape codes (colour, moving the cursor): a TTY, unless TERM=dumb says it takes none. */
+export const canRedraw = (stream: NodeJS.WriteStream): boolean => Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+
+/** NO_COLOR counts when it is set to something; set but empty, it does not (no-color.org). */
+const wantsColor = (stream: NodeJS.WriteStream) => canRedraw(stream) && !process.env.NO_COLOR;
 
 export const paint = new Chalk({ level: wantsColor(process.stdout) ? 1 : 0 });
 export const paintErr = new Chalk({ level: wantsColor(process.stderr) ? 1 : 0 });

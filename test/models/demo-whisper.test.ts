@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,14 @@ describe('demo whisper models', () => {
       ftype: 1,
     });
     expect(whisperTensors(whisperShapeForSize(0), 'a')).toHaveLength(expectedTensorCount(h));
+  });
+
+  it('keeps writing the same bytes for a seed: models made before are still the same model', async () => {
+    const file = join(dir, 'pinned.bin');
+    expect(await writeDemoWhisper(file, { seed: 'a' })).toBe(4_170_025);
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(
+      'e2daabcfe600af678e511dfa363b5c5f0c4a3dd6f66afcce47b043220b6a8d22',
+    );
   });
 
   it('is deterministic per seed and grows with the requested size', async () => {

@@ -15,7 +15,7 @@ const files: Record<string, { bytes: Buffer; sha: string }> = {};
 
 beforeAll(async () => {
   hub = await startFakeHub();
-  for (const name of ['a', 'b', 'c', 'cut', 'flaky', 'bad']) {
+  for (const name of ['a', 'b', 'c', 'cut', 'flaky', 'bad', 'expired']) {
     const bytes = randomBytes(300_000);
     files[name] = { bytes, sha: hub.addFile('org/models-GGUF', `q4/${name}.gguf`, bytes) };
   }
@@ -160,15 +160,32 @@ describe('pull from a Hugging Face hub', () => {
     expect(waits).toEqual([5, 10]);
   });
 
+  it('asks the hub for a fresh storage URL when the one from the HEAD has expired (403) by the GET', async () => {
+    const s = setup('expired', { e: 'hf:org/models-GGUF/q4/expired.gguf' });
+    hub.expireOnce.add(files.expired!.sha);
+    const before = hub.requests.length;
+    const [r] = await s.pull();
+    expect(r).toMatchObject({ action: 'downloaded', sha256: files.expired!.sha });
+    const seen = since(before);
+    expect(seen.map((q) => `${q.host} ${q.method}`)).toEqual(['hub HEAD', 'storage GET', 'hub HEAD', 'storage GET']);
+    expect(seen.filter((q) => q.host === 'storage').map((q) => q.authorization)).toEqual([undefined, undefined]);
+    expect(s.events.filter((e) => e.type === 'retry').map((e) => 'reason' in e && e.reason)).toEqual([
+      `hf:org/models-GGUF/q4/expired.gguf: HTTP 403 (storage host ${new URL(hub.storageUrl).host}): access denied`,
+    ]);
+  });
+
   it('refuses a pull that does not fit on the disk before any byte is written, with both numbers', async () => {
     const s = setup('full', { a: 'hf:org/models-GGUF/q4/a.gguf', b: 'hf:org/models-GGUF/q4/b.gguf' });
     const before = hub.requests.length;
-    const pulling = s.pull({ readDisk: async () => ({ id: 'tiny', freeBytes: 450_000 }) });
+    const read: string[] = [];
+    const readDisk = async (dir: string) => (read.push(dir), { id: 'tiny', freeBytes: 450_000 });
+    const pulling = s.pull({ readDisk });
     await expect(pulling).rejects.toBeInstanceOf(NotEnoughSpaceError);
     await expect(pulling).rejects.toThrow(
       `not enough disk space: needs 600.0 kB, 450.0 kB free on ${s.dir} (a 300.0 kB, b 300.0 kB)`,
     );
     expect(since(before).map((q) => `${q.host} ${q.method}`)).toEqual(['hub HEAD', 'hub HEAD']);
+    expect(read).toEqual([s.dir]); // both files go to m/ (not made yet): its disk is read once
     expect(existsSync(join(s.dir, 'm'))).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,49 @@ servers:
     const [r] = await pullAll(config(), { models: ['web'] });
     expect(r!.action).toBe('downloaded');
     expect(readFileSync(join(dir, 'm/web.bin')).equals(payload)).toBe(true);
+  });
+});
+
+describe('the pull record', () => {
+  /** A config of its own folder (own record) with one model `m` at m/m.bin from `source`, when given. */
+  const configIn = (folder: string, source?: string, env: NodeJS.ProcessEnv = {}) => {
+    mkdirSync(join(dir, folder), { recursive: true });
+    const from = source === undefined ? '' : `, source: "${source}"`;
+    const model = `{ name: m, path: m/m.bin${from} }`;
+    const text = `servers:\n  llm:\n    kind: llm\n    port: 9\n    models:\n      - ${model}\n`;
+    return parseConfig(text, join(dir, folder, 'models.yaml'), env);
+  };
+  const recordText = (folder: string) => readFileSync(join(dir, folder, '.modelctl/pulled.json'), 'utf8');
+
+  it('keeps a token in a source URL out of pulled.json, and still knows the source again', async () => {
+    const secret = 'tok_do_not_write_me';
+    const config = () => configIn('secret', `${base}/model?token=\${MODEL_TOKEN}`, { MODEL_TOKEN: secret });
+    expect((await pullAll(config()))[0]).toMatchObject({ action: 'downloaded' });
+    expect(recordText('secret')).not.toContain(secret);
+    expect(JSON.parse(recordText('secret')).files['m/m.bin'].sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await pullAll(config()))[0]).toMatchObject({ action: 'present' });
+  });
+
+  it('hashes the sources of a record written before they were hashed, without pulling again', async () => {
+    const source = `${base}/model?token=old_secret`;
+    const config = configIn('legacy', source);
+    await pullAll(config);
+    const record = JSON.parse(recordText('legacy'));
+    const entry = record.files['m/m.bin'];
+    record.files['m/m.bin'] = { ...entry, sourceSha256: undefined, source };
+    writeFileSync(join(dir, 'legacy/.modelctl/pulled.json'), JSON.stringify(record));
+    expect((await pullAll(config))[0]).toMatchObject({ action: 'present' });
+    expect(recordText('legacy')).not.toContain('old_secret');
+    expect(JSON.parse(recordText('legacy')).files['m/m.bin'].sourceSha256).toBe(entry.sourceSha256);
+  });
+
+  it('obtains the file again when its model names another source; keeps it when the source is dropped', async () => {
+    const file = join(dir, 'moved/m/m.bin');
+    await pullAll(configIn('moved', 'demo:llama?size=300KB&seed=first'));
+    const first = readFileSync(file);
+    const [again] = await pullAll(configIn('moved', 'demo:llama?size=300KB&seed=second'));
+    expect(again).toMatchObject({ action: 'made' });
+    expect(readFileSync(file).equals(first)).toBe(false);
+    expect((await pullAll(configIn('moved')))[0]).toMatchObject({ action: 'present' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs } from '../../src/report/format.js';
+import { etaMs, formatBytes, formatEta, formatMs, formatRate } from '../../src/report/format.js';
 
 describe('numbers for people', () => {
   it('writes durations in ms below a second, tenths of seconds below ten, whole seconds above', () => {
@@ -22,6 +22,17 @@ describe('numbers for people', () => {
       '2.1 MB',
       '206 MB',
       '1.50 GB',
+    ]);
+  });
+
+  it('writes speeds in MB/s (one decimal below 100 MB/s) and time left coarsely, from bytes left and speed', () => {
+    expect([500_000, 41_200_000, 412_000_000].map(formatRate)).toEqual(['0.5 MB/s', '41.2 MB/s', '412 MB/s']);
+    expect(etaMs(300_000_000, 100_000_000)).toBe(3000);
+    expect([etaMs(1, 1), 11_200, 245_000, 4_020_000].map(formatEta)).toEqual([
+      '1 s',
+      '12 s',
+      '4 min 05 s',
+      '1 h 07 min',
     ]);
   });
 });

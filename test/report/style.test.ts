@@ -22,9 +22,9 @@ describe('colour', () => {
     expect(paint.green('ok')).toBe('\x1b[32mok\x1b[39m');
   });
 
-  it('never paints when NO_COLOR is set, even to an empty value', async () => {
+  it('never paints when NO_COLOR is set to a value; set but empty, it does not count (no-color.org)', async () => {
     expect((await paintWith(true, { NO_COLOR: '1', TERM: 'xterm' })).green('ok')).toBe('ok');
-    expect((await paintWith(true, { NO_COLOR: '', TERM: 'xterm' })).green('ok')).toBe('ok');
+    expect((await paintWith(true, { NO_COLOR: '', TERM: 'xterm' })).green('ok')).toBe('\x1b[32mok\x1b[39m');
   });
 
   it('never paints into a pipe or a file, nor on a dumb terminal', async () => {

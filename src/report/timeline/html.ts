@@ -2,7 +2,7 @@
 // CSS. No scripts, fonts or images from anywhere; the same timeline always gives the same bytes.
 import { formatMs } from '../format.js';
 import type { Timeline } from './model.js';
-import { escapeXml } from './svg-shapes.js';
+import { escapeXml } from '../xml.js';
 import { timelineSvg } from './svg.js';
 
 const STYLE = `

@@ -3,7 +3,8 @@
 import type { MarkKind, SegmentKind, Timeline } from './model.js';
 import { LINE_LOOKS, MARK_LOOKS, SEGMENT_LOOKS, type Look } from './palette.js';
 import type { Axis } from './scale.js';
-import { CUT_OUTLINE, STRIPES_ID, el, escapeXml, markShape } from './svg-shapes.js';
+import { escapeXml } from '../xml.js';
+import { CUT_OUTLINE, STRIPES_ID, el, markShape } from './svg-shapes.js';
 
 const LINE_H = 20;
 /** Room for an item: the swatch, and its words at a generous 7 px a character (no text is measured: same bytes). */

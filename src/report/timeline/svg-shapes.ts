@@ -1,10 +1,8 @@
-// The SVG pieces of the waterfall: escaping, numbers written the same way every time (the page is golden-tested), the
+// The SVG pieces of the waterfall: numbers written the same way every time (the page is golden-tested), the
 // shape of each mark, and the stripes that tell a failed attempt without colour.
+import { escapeXml } from '../xml.js';
 import type { MarkKind } from './model.js';
 import { MARK_LOOKS } from './palette.js';
-
-export const escapeXml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** A coordinate or a figure, to one decimal, without trailing zeros. */
 export const num = (x: number) => String(Math.round(x * 10) / 10);

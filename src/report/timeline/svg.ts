@@ -6,7 +6,8 @@ import { SEGMENT_LOOKS, LINE_LOOKS } from './palette.js';
 import { axisFor, tickLabel, type Axis } from './scale.js';
 import { legendSvg } from './legend.js';
 import { formatMs } from '../format.js';
-import { CUT_OUTLINE, DEFS, STRIPES_ID, attrs, el, escapeXml, markShape, title } from './svg-shapes.js';
+import { escapeXml } from '../xml.js';
+import { CUT_OUTLINE, DEFS, STRIPES_ID, attrs, el, markShape, title } from './svg-shapes.js';
 import { atSeconds, markWords, rowFigure, rowName, segmentWords } from './words.js';
 
 export const LAYOUT = { width: 1040, labelX: 10, plotX0: 190, plotX1: 880, figureX: 892, top: 40, rowH: 24 };

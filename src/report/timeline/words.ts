@@ -1,5 +1,5 @@
 // The timeline in words: what hovering a bar or a mark shows, and the figure beside each row. Both waterfalls use them.
-import { formatBytes, formatMs } from '../format.js';
+import { formatBytes, formatMs, formatRate } from '../format.js';
 import type { Mark, Row, Segment } from './model.js';
 import { MARK_LOOKS, SEGMENT_LOOKS } from './palette.js';
 
@@ -24,7 +24,7 @@ export function segmentWords(row: Row, s: Segment): string[] {
   ];
   if (s.totalBytes !== undefined) {
     const read = s.bytes !== undefined && s.bytes !== s.totalBytes ? `${formatBytes(s.bytes)} of ` : '';
-    const rate = s.rate === undefined ? '' : ` at ${formatBytes(s.rate)}/s`;
+    const rate = s.rate === undefined ? '' : ` at ${formatRate(s.rate)}`;
     lines.push(`${read}${formatBytes(s.totalBytes)}${rate}`);
   }
   if (s.needs !== undefined) lines.push(`needs ${formatBytes(s.needs)}, ${formatBytes(s.free ?? 0)} free`);
