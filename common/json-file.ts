@@ -1,5 +1,5 @@
 // Small JSON state files written atomically (a reader or a crash never sees half a file) and read back.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Writes `value` as JSON to `file` through a temporary file and a rename, creating the folder. */
@@ -24,8 +24,4 @@ export function readJsonFile<T>(file: string): T | undefined {
   } catch (err) {
     throw new Error(`${file} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
-}
-
-export function removeFile(file: string): void {
-  rmSync(file, { force: true });
 }

@@ -11,28 +11,8 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
   return (BUILTIN_KINDS as readonly string[]).includes(kind);
 }
 
-/**
- * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
- * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
- * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
- * `swapping`: it serves while its new copy loads. `unloading`: it takes no new requests and waits for those in flight
- * before it is freed; `unloaded`: freed (by `POST /admin/models/{name}/unload`, or on its way out of the config).
- */
-export type ModelState =
-  | 'queued'
-  | 'loading'
-  | 'waiting'
-  | 'retrying'
-  | 'ready'
-  | 'unhealthy'
-  | 'swapping'
-  | 'unloading'
-  | 'unloaded'
-  | 'failed'
-  | 'quarantined';
-
 /** Every model state, in lifecycle order (metrics export one sample per state). */
-export const MODEL_STATES: readonly ModelState[] = [
+export const MODEL_STATES = [
   'queued',
   'loading',
   'waiting',
@@ -44,7 +24,16 @@ export const MODEL_STATES: readonly ModelState[] = [
   'unloaded',
   'failed',
   'quarantined',
-];
+] as const;
+
+/**
+ * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
+ * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
+ * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
+ * `swapping`: it serves while its new copy loads. `unloading`: it takes no new requests and waits for those in flight
+ * before it is freed; `unloaded`: freed (by `POST /admin/models/{name}/unload`, or on its way out of the config).
+ */
+export type ModelState = (typeof MODEL_STATES)[number];
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or

@@ -2,13 +2,14 @@
 // when that command runs, so `modelctl --version` and `--help` stay as fast as Node itself allows.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CONFIG_FILE } from '../common/config/types.js';
 import { ConfigError, ExitCode, ModelctlError, messageOf } from '../common/errors.js';
 import { paintErr } from './report/style.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
-const configOption = () => new Option('-c, --config <file>', 'config file').default('models.yaml');
+const configOption = () => new Option('-c, --config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
 const json = (what: string) => new Option('--json', what);
 
 const program = new Command('modelctl')

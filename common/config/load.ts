@@ -5,16 +5,14 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { checkConfig, type KeyPath } from './check.js';
+import { checkConfig, type KeyPath, type Report } from './check.js';
 import { resolveConfig } from './resolve.js';
 import { configSchema, knownKeysAt, SECRET_KEYS } from './schema.js';
 import { nearest } from './suggest.js';
-import type { Config } from './types.js';
-
-export const DEFAULT_CONFIG_FILE = 'models.yaml';
+import { DEFAULT_CONFIG_FILE, type Config } from './types.js';
 
 /** `servers.llm.models[1].path` */
-export function formatKeyPath(path: PropertyKey[]): string {
+function formatKeyPath(path: PropertyKey[]): string {
   return path.reduce<string>(
     (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
     '',
@@ -34,12 +32,7 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 }
 
 /** Replaces `${VAR}` and `${VAR:-default}` in every string value; unset variables without a default are problems. */
-function substituteEnv(
-  value: unknown,
-  env: NodeJS.ProcessEnv,
-  path: KeyPath,
-  problems: (p: KeyPath, msg: string) => void,
-): unknown {
+function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: KeyPath, problems: Report): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback?: string) => {
       const v = env[name] ?? fallback;
@@ -74,7 +67,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   const lineOf = (path: KeyPath) => lineOfPath(doc, lines, path);
   const found: { line: number; text: string }[] = [];
-  const report = (path: KeyPath, message: string) => {
+  const report: Report = (path, message) => {
     const line = lineOf(path);
     found.push({
       line: line ?? 0,
@@ -98,16 +91,18 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 /** The first 12 hex digits of the text's sha256: enough to tell versions of one file apart at a glance. */
 export const configVersion = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
-function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: KeyPath, m: string) => void) {
-  const path = issue.path as KeyPath;
-  if (issue.code === 'unrecognized_keys') {
-    for (const key of issue.keys) {
-      const guess = nearest(key, knownKeysAt(path));
-      report(
-        [...path, key],
-        `unknown key${guess ? ` (did you mean "${guess}"?)` : `; expected one of ${knownKeysAt(path).join(', ')}`}`,
-      );
+/** One schema issue as a problem at its key path; `at` is where the union that holds a branch's issue sits. */
+function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: Report, at: KeyPath = []) {
+  const path = [...at, ...issue.path] as KeyPath;
+  if (issue.code === 'invalid_union') {
+    const branch = mostSpecificBranch(issue.errors);
+    if (branch) {
+      for (const inner of branch) reportIssue(inner, raw, report, path);
+      return;
     }
+  }
+  if (issue.code === 'unrecognized_keys') {
+    for (const key of issue.keys) report([...path, key], `unknown key${unknownKeyHint(key, knownKeysAt(path))}`);
     return;
   }
   const value = valueAt(raw, path);
@@ -118,6 +113,24 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, report: (p: KeyPath,
       ? 'is required'
       : `${said}, got ${secret ? 'a value that is not shown' : showValue(value)}`;
   report(path, message);
+}
+
+/** "Did you mean" the nearest known key, else the list of them; nothing where no key is known. */
+function unknownKeyHint(key: string, known: string[]): string {
+  const guess = nearest(key, known);
+  if (guess) return ` (did you mean "${guess}"?)`;
+  return known.length > 0 ? `; expected one of ${known.join(', ')}` : '';
+}
+
+/**
+ * Of a union's branches, the one that got furthest into the value (`liveness: {period: 5x}` fails inside the map, not
+ * at `off`): its issues name the key. Undefined when every branch failed at the top; the union's own message says it.
+ */
+function mostSpecificBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const depth = (issues: z.core.$ZodIssue[]) =>
+    Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
+  const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a), []);
+  return depth(best) > 0 ? best : undefined;
 }
 
 function lineOfPath(doc: Document, lines: LineCounter, path: KeyPath): number | undefined {

@@ -1,16 +1,13 @@
 // The models.yaml schema (zod): the one description of what a config file may say. types.ts holds what it becomes.
 import { z } from 'zod';
+import { BUILTIN_KINDS, type BuiltinKind } from '../protocol.js';
 import { parseDuration, parseSize } from './units.js';
 
-/**
- * A field that takes human text and yields a number, with one clear message when it cannot. With `bareNumbers`, a plain
- * number is taken as it is (a size in bytes); durations always need their unit.
- */
-function humanUnit(parse: (s: string) => number | undefined, expected: string, bareNumbers = false) {
+/** A field that takes human text and yields a number of at least `min`, with one clear message when it cannot. */
+function humanUnit(read: (value: unknown) => number | undefined, expected: string, min = 0) {
   return z.unknown().transform((value, ctx) => {
-    const bare = bareNumbers && typeof value === 'number' && Number.isFinite(value) && value >= 0;
-    const n = bare ? Math.round(value) : typeof value === 'string' ? parse(value) : undefined;
-    if (n === undefined) {
+    const n = read(value);
+    if (n === undefined || n < min) {
       ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
       return z.NEVER;
     }
@@ -18,12 +15,23 @@ function humanUnit(parse: (s: string) => number | undefined, expected: string, b
   });
 }
 
-export const duration = () => humanUnit(parseDuration, 'a duration such as 500ms, 0.5s or 2m');
-export const size = () => humanUnit(parseSize, 'a size such as 512KB, 200MB or 1GB (or a number of bytes)', true);
+const DURATION = 'a duration such as 500ms, 0.5s or 2m';
+const fromText = (parse: (s: string) => number | undefined) => (v: unknown) =>
+  typeof v === 'string' ? parse(v) : undefined;
+
+/** Durations always need their unit: a bare `5` could mean seconds or milliseconds. */
+const duration = () => humanUnit(fromText(parseDuration), DURATION);
+/** A size is at least one byte (0 would refuse every body); a bare number is a whole number of bytes. */
+const size = () =>
+  humanUnit(
+    (v) => (Number.isSafeInteger(v) ? (v as number) : fromText(parseSize)(v)),
+    'a size of at least 1 byte such as 512KB, 200MB or 1GB (or a whole number of bytes)',
+    1,
+  );
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"');
 
-export const modelSchema = z.strictObject({
+const modelSchema = z.strictObject({
   name,
   /** Model file, relative to the config file's folder. */
   path: z.string().min(1).optional(),
@@ -41,7 +49,7 @@ export const modelSchema = z.strictObject({
   /** OCR language data (`@tesseract.js-data/<language>`). */
   language: z
     .string()
-    .regex(/^[a-z_]+$/)
+    .regex(/^[a-z_]+$/, 'expected a language code in lower-case letters and "_", such as eng or chi_sim')
     .optional(),
   /** Overrides the server's `warmup` for this model. */
   warmup: z.boolean().optional(),
@@ -57,13 +65,13 @@ export const modelSchema = z.strictObject({
 });
 
 /** The shortest admin token taken: a short one can be guessed. */
-export const ADMIN_TOKEN_MIN = 16;
+const ADMIN_TOKEN_MIN = 16;
 
 /** Keys whose values are never repeated in an error message. */
 export const SECRET_KEYS = new Set(['adminToken']);
 
-const KIND_DEFAULT_CONCURRENCY = { llm: 3, 'asr-ocr': 2 } as const;
-const KIND_DEFAULT_BODY_LIMIT = { llm: 1_000_000, 'asr-ocr': 25_000_000 } as const;
+const KIND_DEFAULT_CONCURRENCY: Record<BuiltinKind, number> = { llm: 3, 'asr-ocr': 2 };
+const KIND_DEFAULT_BODY_LIMIT: Record<BuiltinKind, number> = { llm: 1_000_000, 'asr-ocr': 25_000_000 };
 
 const restartSchema = z.strictObject({
   /**
@@ -77,33 +85,34 @@ const restartSchema = z.strictObject({
   backoff: duration().default(1000),
 });
 
-const LIVENESS_DEFAULTS = { period: 5000, timeout: 2000, failures: 3, inference: 'off' as const };
-
 /** After ready: how often the supervisor checks that a server still answers, and how many misses make it hung. */
 const livenessSchema = z
-  .union([
-    z.literal('off'),
-    z.literal(false),
-    z.strictObject({
-      period: duration().default(LIVENESS_DEFAULTS.period),
-      timeout: duration().default(LIVENESS_DEFAULTS.timeout),
-      failures: z.number().int().min(1).max(100).default(LIVENESS_DEFAULTS.failures),
-      /** Built-in servers: one tiny real inference per model at this period (`off` by default). */
-      inference: z.union([z.literal('off'), duration()]).default('off'),
-    }),
-  ])
-  .default(LIVENESS_DEFAULTS);
+  .union(
+    [
+      z.literal('off'),
+      z.literal(false),
+      z.strictObject({
+        period: duration().default(5000),
+        timeout: duration().default(2000),
+        failures: z.number().int().min(1).max(100).default(3),
+        /** Built-in servers: one tiny real inference per model at this period (`off` by default). */
+        inference: z.union([z.literal('off'), duration()], { error: `expected off or ${DURATION}` }).default('off'),
+      }),
+    ],
+    { error: 'expected off, false, or a map of period, timeout, failures and inference' },
+  )
+  .prefault({});
 
-export const serverSchema = z.strictObject({
+const serverSchema = z.strictObject({
   /** Built-in server; leave it out and give `command` for a foreign one. */
-  kind: z.enum(['llm', 'asr-ocr']).optional(),
+  kind: z.enum(BUILTIN_KINDS).optional(),
   /** A foreign server's command line (argument array, never a shell string). */
   command: z.array(z.string().min(1)).min(1).optional(),
   /** A foreign server's health path: connection refused and 503 mean "still loading", 2xx means ready. */
   health: z.string().startsWith('/').default('/health'),
   /** Extra environment for the server process. */
   env: z.record(z.string(), z.string()).default({}),
-  restart: restartSchema.default({ policy: 'on-failure', max: 3, backoff: 1000 }),
+  restart: restartSchema.prefault({}),
   liveness: livenessSchema,
   /**
    * Servers this one needs healthy before it starts (used by `modelctl export`: compose depends_on, systemd
@@ -126,7 +135,11 @@ export const serverSchema = z.strictObject({
   /** Map model files instead of reading them: faster to "ready", the reading moves to the first request. */
   mmap: z.boolean().default(false),
   /** LLM runtime backend: `false` for CPU (fastest start without a GPU), or `auto`, `cuda`, `vulkan`, `metal`. */
-  gpu: z.union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).default(false),
+  gpu: z
+    .union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])], {
+      error: 'expected false, auto, cuda, vulkan or metal',
+    })
+    .default(false),
   /** CPU threads per inference; defaults to the cores less one. */
   threads: z.number().int().min(1).max(256).optional(),
   contextSize: z.number().int().min(64).default(1024),
@@ -158,7 +171,7 @@ export const configSchema = z.strictObject({
   budget: duration().default(120_000),
   /** How long a server gets to exit after SIGTERM before SIGKILL. */
   grace: duration().default(5000),
-  deploy: deploySchema.default({ image: 'modelctl:latest', modelsVolume: 'modelctl-models', cpu: '1', memory: '2Gi' }),
+  deploy: deploySchema.prefault({}),
   /**
    * Bearer token the built-in servers require on `/admin/*`; without one they answer only loopback callers. Write it
    * as `${MODELCTL_ADMIN_TOKEN}`, never in the file itself; empty (`${MODELCTL_ADMIN_TOKEN:-}` unset) means none.
@@ -174,14 +187,37 @@ export type RawConfig = z.output<typeof configSchema>;
 export type RawServer = z.output<typeof serverSchema>;
 export type RawModel = z.output<typeof modelSchema>;
 
-export function kindDefaults(kind: keyof typeof KIND_DEFAULT_CONCURRENCY): { concurrency: number; bodyLimit: number } {
+/** What a built-in server gets when its config leaves `concurrency` or `bodyLimit` out. */
+export function kindDefaults(kind: BuiltinKind): { concurrency: number; bodyLimit: number } {
   return { concurrency: KIND_DEFAULT_CONCURRENCY[kind], bodyLimit: KIND_DEFAULT_BODY_LIMIT[kind] };
 }
 
-/** Keys allowed at a key path, for "did you mean" suggestions. */
+/** Keys allowed at a key path, for "did you mean" suggestions: none where the path holds no map of fixed keys. */
 export function knownKeysAt(path: PropertyKey[]): string[] {
-  if (path.length === 0) return Object.keys(configSchema.shape);
-  if (path[0] === 'servers' && path.length === 2) return Object.keys(serverSchema.shape);
-  if (path[0] === 'servers' && path[2] === 'models' && path.length === 4) return Object.keys(modelSchema.shape);
-  return [];
+  return keysAt(configSchema, path);
+}
+
+/** Walks the schema along the path, through defaults, unions, records and arrays, to the object found there. */
+function keysAt(schema: z.core.$ZodType, path: PropertyKey[]): string[] {
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  const [key, ...rest] = path;
+  switch (def.type) {
+    case 'object':
+      if (key === undefined) return Object.keys(def.shape);
+      return typeof key === 'string' && Object.hasOwn(def.shape, key) ? keysAt(def.shape[key]!, rest) : [];
+    case 'record':
+      return key === undefined ? [] : keysAt(def.valueType, rest);
+    case 'array':
+      return key === undefined ? [] : keysAt(def.element, rest);
+    case 'union':
+      return [...new Set(def.options.flatMap((option) => keysAt(option, path)))];
+    case 'default':
+    case 'prefault':
+    case 'optional':
+      return keysAt(def.innerType, path);
+    case 'pipe':
+      return keysAt(def.out, path);
+    default:
+      return [];
+  }
 }

@@ -1,10 +1,13 @@
 // The config every part of modelctl reads: validated, defaults filled, paths absolute, durations in milliseconds
 // (the `Ms` names), and each server either one of ours or a foreign command, never a mix.
 import type { BuiltinKind } from '../protocol.js';
-import type { RawConfig, RawModel } from './schema.js';
+import type { RawConfig, RawModel, RawServer } from './schema.js';
 import type { Secret } from './secret.js';
 
 export type { BuiltinKind };
+
+/** The config file every command and server reads when not told another (`--config`). */
+export const DEFAULT_CONFIG_FILE = 'models.yaml';
 
 export interface ModelConfig extends RawModel {
   /** Absolute path of the model file, when it has one. */
@@ -13,7 +16,7 @@ export interface ModelConfig extends RawModel {
 
 /** What happens when a server that was ready exits. */
 export interface RestartPolicy {
-  policy: 'off' | 'on-failure';
+  policy: RawServer['restart']['policy'];
   /** Restarts allowed over the supervisor's life. */
   max: number;
   /** Wait before the first restart; doubled for each next one, at most 30 s. */
@@ -48,11 +51,11 @@ export interface BuiltinServerConfig extends ServerBase {
   concurrency: number;
   retries: number;
   retryDelayMs: number;
-  order: 'priority' | 'longest-first';
+  order: RawServer['order'];
   warmup: boolean;
-  verify: 'off' | 'first-load';
+  verify: RawServer['verify'];
   mmap: boolean;
-  gpu: false | 'auto' | 'cuda' | 'vulkan' | 'metal';
+  gpu: RawServer['gpu'];
   /** CPU threads per inference: the config's, or the cores less one. */
   threads: number;
   contextSize: number;

@@ -1,6 +1,6 @@
 // Appends timing events as JSON lines to `.modelctl/logs/<server>.jsonl`.
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TimingEvent } from './events.js';
 
 export function timingLogFile(stateDir: string, server: string): string {
@@ -12,6 +12,6 @@ export function timingLogFile(stateDir: string, server: string): string {
  * crashes.
  */
 export function openTimingLog(file: string): (e: TimingEvent) => void {
-  mkdirSync(join(file, '..'), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   return (e) => appendFileSync(file, `${JSON.stringify(e)}\n`);
 }

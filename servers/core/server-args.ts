@@ -1,7 +1,7 @@
 // A built-in server's command line: `--config FILE --server NAME [--warmup]`, and its section of the config.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../common/config/load.js';
-import { isBuiltin, type BuiltinServerConfig, type Config } from '../../common/config/types.js';
+import { DEFAULT_CONFIG_FILE, isBuiltin, type BuiltinServerConfig, type Config } from '../../common/config/types.js';
 import { messageOf } from '../../common/errors.js';
 import type { BuiltinKind } from '../../common/protocol.js';
 
@@ -17,7 +17,7 @@ export function readServerArgs(kind: BuiltinKind): ServerArgs {
   try {
     const { values } = parseArgs({
       options: {
-        config: { type: 'string', default: 'models.yaml' },
+        config: { type: 'string', default: DEFAULT_CONFIG_FILE },
         server: { type: 'string' },
         warmup: { type: 'boolean' },
       },

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../common/config/load.js';
+import { knownKeysAt } from '../../../common/config/schema.js';
 import { ConfigError } from '../../../common/errors.js';
 
 const good = `
@@ -231,6 +232,74 @@ describe('config', () => {
 
   it('gives the line and column of a YAML syntax error', () => {
     expect(problemsOf('servers:\n  llm: [\n')[0]).toMatch(/^models\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  /** A one-server config with `lines` added to the server `a` and its one model written as `model`. */
+  const serverWith = (lines: string[], model = '{ name: chat, path: chat.gguf }') =>
+    [
+      'servers:',
+      '  a:',
+      '    kind: llm',
+      '    port: 9',
+      ...lines.map((l) => `    ${l}`),
+      `    models: [${model}]`,
+      '',
+    ].join('\n');
+
+  it('lists the keys allowed under restart, liveness and deploy when an unknown key is no near typo', () => {
+    expect(problemsOf(serverWith(['restart: { when: off }', 'liveness: { every: 5s }']))).toEqual([
+      'models.yaml:5: servers.a.restart.when: unknown key; expected one of policy, max, backoff',
+      'models.yaml:6: servers.a.liveness.every: unknown key; expected one of period, timeout, failures, inference',
+    ]);
+    expect(problemsOf(`deploy: { tag: x }\n${serverWith([])}`)).toEqual([
+      'models.yaml:1: deploy.tag: unknown key; expected one of image, modelsVolume, cpu, memory',
+    ]);
+    expect(problemsOf(serverWith(['restart: { polcy: off }']))).toEqual([
+      'models.yaml:5: servers.a.restart.polcy: unknown key (did you mean "policy"?)',
+    ]);
+  });
+
+  it('knows the keys at any depth of the schema, and none under a map of free keys or a plain value', () => {
+    expect(knownKeysAt(['servers', 'a', 'restart'])).toEqual(['policy', 'max', 'backoff']);
+    expect(knownKeysAt(['servers', 'a', 'models', 0])).toContain('language');
+    expect(knownKeysAt(['servers', 'a', 'env'])).toEqual([]);
+    expect(knownKeysAt(['servers', 'a', 'port'])).toEqual([]);
+  });
+
+  it('names the key inside liveness that is wrong, and what each key of several forms takes', () => {
+    expect(problemsOf(serverWith(['liveness: { period: 5x }']))).toEqual([
+      'models.yaml:5: servers.a.liveness.period: expected a duration such as 500ms, 0.5s or 2m, got "5x"',
+    ]);
+    expect(problemsOf(serverWith(['liveness: { inference: 5x }']))).toEqual([
+      'models.yaml:5: servers.a.liveness.inference: expected off or a duration such as 500ms, 0.5s or 2m, got "5x"',
+    ]);
+    expect(problemsOf(serverWith(['liveness: 5s']))).toEqual([
+      'models.yaml:5: servers.a.liveness: expected off, false, or a map of period, timeout, failures and inference, ' +
+        'got "5s"',
+    ]);
+    expect(problemsOf(serverWith(['gpu: cdua']))).toEqual([
+      'models.yaml:5: servers.a.gpu: expected false, auto, cuda, vulkan or metal, got "cdua"',
+    ]);
+  });
+
+  it('says what an OCR language looks like', () => {
+    expect(problemsOf(serverWith([], '{ name: ocr, path: a.gguf, language: Eng }'))).toEqual([
+      'models.yaml:5: servers.a.models[0].language: expected a language code in lower-case letters and "_", ' +
+        'such as eng or chi_sim, got "Eng"',
+    ]);
+  });
+
+  it('refuses sizes under one byte and fractions of a byte', () => {
+    const expected = 'expected a size of at least 1 byte such as 512KB, 200MB or 1GB (or a whole number of bytes)';
+    expect(problemsOf(serverWith(['bodyLimit: 0', 'memoryLimit: 0.5']))).toEqual([
+      `models.yaml:5: servers.a.bodyLimit: ${expected}, got 0`,
+      `models.yaml:6: servers.a.memoryLimit: ${expected}, got 0.5`,
+    ]);
+    expect(problemsOf(serverWith(['memoryLimit: 0MB']))).toEqual([
+      `models.yaml:5: servers.a.memoryLimit: ${expected}, got "0MB"`,
+    ]);
+    const server = parseConfig(serverWith(['bodyLimit: 1', 'memoryLimit: 2GB']), 'models.yaml', {}).servers[0];
+    expect(server).toMatchObject({ bodyLimit: 1, memoryLimitBytes: 2e9 });
   });
 
   it('names a config file that does not exist', () => {

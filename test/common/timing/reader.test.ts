@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimingEvent } from '../../../common/timing/events.js';
@@ -50,7 +50,7 @@ describe('following timing logs', () => {
     dir = stateDir();
     writeFileSync(log('llm'), line(event(1, 'old')));
     seen = [];
-    stop = followTimingEvents(files, (e) => seen.push(e.model), 200);
+    stop = followTimingEvents(files, (e) => seen.push(e.model), { intervalMs: 200 });
   });
   afterEach(() => {
     stop();
@@ -83,12 +83,52 @@ describe('following timing logs', () => {
     expect(seen).toEqual(['first', 'second']);
   });
 
-  it('reads a log from its start again once it was emptied (deleted and written anew)', () => {
+  it('reads a log from its start again once it was emptied', () => {
     truncateSync(log('llm'), 0);
     vi.advanceTimersByTime(200);
     appendFileSync(log('llm'), line(event(5, 'rerun')));
     vi.advanceTimersByTime(200);
     expect(seen).toEqual(['rerun']);
+  });
+
+  it('reads a log from its start again once it was deleted and written anew, longer than before', () => {
+    unlinkSync(log('llm'));
+    writeFileSync(log('llm'), line(event(5, 'rerun')) + line(event(6, 'again')));
+    vi.advanceTimersByTime(200);
+    expect(seen).toEqual(['rerun', 'again']);
+  });
+
+  it('does not fail while a followed log is deleted, and reads it from its start when it comes back', () => {
+    stop();
+    writeFileSync(log('asr'), '');
+    stop = followTimingEvents(
+      () => [log('llm'), log('asr')],
+      (e) => seen.push(e.model),
+      { intervalMs: 200 },
+    );
+    unlinkSync(log('llm'));
+    appendFileSync(log('asr'), line(event(2, 'speech')));
+    expect(() => vi.advanceTimersByTime(400)).not.toThrow();
+    writeFileSync(log('llm'), line(event(5, 'back')));
+    vi.advanceTimersByTime(200);
+    expect(seen).toEqual(['speech', 'back']);
+  });
+
+  it('hands over the backlog, in time order, before anything appended later, with no line lost between', () => {
+    stop();
+    writeFileSync(log('asr'), line(event(0, 'earliest')));
+    let backlog: (string | undefined)[] = [];
+    stop = followTimingEvents(files, (e) => seen.push(e.model), {
+      intervalMs: 200,
+      backlog: (events) => {
+        backlog = events.map((e) => e.model);
+        // A line written while the backlog is printed comes next, once.
+        appendFileSync(log('llm'), line(event(2, 'during')));
+      },
+    });
+    vi.advanceTimersByTime(400);
+    expect(backlog).toEqual(['earliest', 'old']);
+    expect(seen).toEqual(['during']);
   });
 
   it('stops looking when told to', () => {
