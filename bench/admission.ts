@@ -1,14 +1,10 @@
 // Issue 12's figures: memory estimates against what loading really took (RSS of the server process after the load
 // less before it), for one model of 200 MB, 1 GB and 2 GB; and what admission costs when memory is plentiful (the
 // time from an attempt's start to its admission: the estimate and the gate).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execaNode } from 'execa';
-import type { ServerMessage } from '../common/protocol.js';
 import type { TimingEvent } from '../common/timing/events.js';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { configYaml, median, round, saveResult } from './lib.js';
+import { configYaml, demoLlama, median, round, saveResult, startServer } from './lib.js';
 
 const DIR = resolve('.modelctl/bench/admission');
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
@@ -20,29 +16,17 @@ async function measure(file: string) {
     config,
     configYaml({ servers: { llm: { kind: 'llm', port: 18271, models: [{ name: 'm', path: file }] } } }),
   );
-  const child = execaNode('dist/servers/llm/main.js', ['--config', config], {
-    ipc: true,
-    reject: false,
-    stdout: 'ignore',
-  });
   const events: TimingEvent[] = [];
   let before = 0;
   let after = 0;
-  await new Promise<void>((resolveReady, fail) => {
-    child.on('message', (m: ServerMessage) => {
-      if (m.type === 'timing') {
-        events.push(m.event);
-        if (m.event.event === 'runtime_ready') before = rssOf(child.pid!);
-      }
-      if (m.type === 'ready') {
-        after = rssOf(child.pid!);
-        resolveReady();
-      }
-      if (m.type === 'failed') fail(new Error(m.error));
-    });
+  const server = await startServer('llm', config, (m, pid) => {
+    if (m.type === 'timing') {
+      events.push(m.event);
+      if (m.event.event === 'runtime_ready') before = rssOf(pid);
+    }
+    if (m.type === 'ready') after = rssOf(pid);
   });
-  child.kill('SIGTERM');
-  await child;
+  await server.stop();
   const at = (name: string) => Date.parse(events.find((e) => e.event === name)!.ts);
   const estimate = events.find((e) => e.event === 'admitted')!.needs!;
   return { estimate, measured: after - before, admissionMs: at('admitted') - at('load_start') };
@@ -53,7 +37,7 @@ export async function benchAdmission(opts: { reps: number; sizes: number[] }) {
   const rows = [];
   for (const bytes of opts.sizes) {
     const file = join(DIR, `adm-${bytes}.gguf`);
-    if (!existsSync(file)) await writeAtomically(file, (t) => writeDemoLlama(t, { name: 'adm', bytes, seed: file }));
+    await demoLlama(file, { name: 'adm', bytes, seed: file });
     const runs = [];
     for (let i = 0; i < opts.reps; i++) runs.push(await measure(file));
     const MiB = 2 ** 20;

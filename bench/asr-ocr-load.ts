@@ -1,26 +1,20 @@
 // Issue 3's benchmark: the ASR/OCR server's cold start with its cap of 2 vs one model at a time, same run.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeDemoWhisper } from '../src/models/demo-whisper.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { compareVariants, saveResult } from './lib.js';
+import { compareVariants, configYaml, demoWhisper, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 
 export async function benchAsrOcrLoad(opts: { reps: number; whisperBytes: number }) {
-  const whisper = join(DIR, `bench-whisper-${opts.whisperBytes}.bin`);
-  if (!existsSync(whisper))
-    await writeAtomically(whisper, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes: opts.whisperBytes }));
-  const config = (concurrency: number) => `
-servers:
-  asr-ocr:
-    kind: asr-ocr
-    port: 18182
-    concurrency: ${concurrency}
-    models:
-      - { name: speech, type: asr, path: ${whisper} }
-      - { name: ocr, type: ocr, language: eng }
-`;
+  const whisper = await demoWhisper(join(DIR, `bench-whisper-${opts.whisperBytes}.bin`), {
+    seed: 'bench',
+    bytes: opts.whisperBytes,
+  });
+  const models = [
+    { name: 'speech', type: 'asr', path: whisper },
+    { name: 'ocr', type: 'ocr', language: 'eng' },
+  ];
+  const config = (concurrency: number) =>
+    configYaml({ servers: { 'asr-ocr': { kind: 'asr-ocr', port: 18182, concurrency, models } } });
   const { medians, samples, ratio } = await compareVariants(
     'asr-ocr',
     DIR,

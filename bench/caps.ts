@@ -1,19 +1,17 @@
 // Issue 11's question about the caps: what loading several models at once buys on this machine, by model size
 // (200 MB, 1 GB, 2 GB) and count (1, 3, 6), cap 1 vs 2 vs 3 under the lane rule (another engine instance only for a
 // gigabyte or more waiting), the LLM server alone, interleaved, same run.
-import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { compareVariants, configYaml, modelEntries, round, saveResult } from './lib.js';
+import { compareVariants, configYaml, demoLlama, modelEntries, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench/caps');
 
 async function modelFiles(bytes: number, count: number): Promise<string[]> {
-  mkdirSync(DIR, { recursive: true });
-  const files = Array.from({ length: count }, (_, i) => join(DIR, `caps-${i}-${bytes}.gguf`));
-  for (const f of files) {
-    if (!existsSync(f)) await writeAtomically(f, (t) => writeDemoLlama(t, { name: 'caps', bytes, seed: f }));
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const f = join(DIR, `caps-${i}-${bytes}.gguf`);
+    files.push(await demoLlama(f, { name: 'caps', bytes, seed: f }));
   }
   return files;
 }
@@ -43,6 +41,8 @@ export async function benchCaps(opts: { reps: number; sizes: number[]; counts: n
   const result = {
     bench: 'caps',
     command: `npm run bench -- --only caps --reps ${opts.reps}`,
+    /** The lanes follow the cores: the figures hold for this many. */
+    cores: availableParallelism(),
     note: 'LLM server alone, spawn to ready; speedup = cap 1 / cap N (above 1: loading at once pays)',
     rows,
   };

@@ -2,13 +2,10 @@
 // warm-up, one retry after 0.5 s) vs the old settings (one at a time, warm-up, two retries after 1 s), at two model
 // sizes,
 // through `modelctl coldstart-test` itself; and how the cold start grows with the number of LLM models at the cap of 3.
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeDemoWhisper } from '../src/models/demo-whisper.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { configYaml, modelEntries, round, saveResult } from './lib.js';
+import { configYaml, demoLlama, demoWhisper, median, modelEntries, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 const CLI = resolve('bin/modelctl.js');
@@ -25,17 +22,9 @@ const OLD: Settings = { llmConcurrency: 1, asrConcurrency: 1, warmup: true, retr
 /** The old settings without warm-up: separates what parallel loading buys from what dropping warm-up buys. */
 const OLD_NO_WARMUP: Settings = { ...OLD, warmup: false };
 
-async function llmFile(i: number, bytes: number): Promise<string> {
-  const f = join(DIR, `scale-${i}-${bytes}.gguf`);
-  if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: `m${i}`, bytes, seed: `m${i}` }));
-  return f;
-}
-
-async function whisperFile(bytes: number): Promise<string> {
-  const f = join(DIR, `bench-whisper-${bytes}.bin`);
-  if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoWhisper(tmp, { seed: 'bench', bytes }));
-  return f;
-}
+const llmFile = (i: number, bytes: number) =>
+  demoLlama(join(DIR, `scale-${i}-${bytes}.gguf`), { name: `m${i}`, bytes, seed: `m${i}` });
+const whisperFile = (bytes: number) => demoWhisper(join(DIR, `bench-whisper-${bytes}.bin`), { seed: 'bench', bytes });
 
 function stackConfig(name: string, s: Settings, llm: string[], whisper?: string): string {
   const loading = { warmup: s.warmup, retries: s.retries, retryDelay: s.retryDelay };
@@ -55,14 +44,21 @@ function stackConfig(name: string, s: Settings, llm: string[], whisper?: string)
   return file;
 }
 
-/** Runs `modelctl coldstart-test --json` and returns its median cold start. */
-async function coldstartTest(config: string, runs: number): Promise<number> {
-  const r = await execa('node', [CLI, 'coldstart-test', '-c', config, '--json', '--no-pull', '--runs', String(runs)], {
-    reject: false,
-  });
+/** Runs `modelctl coldstart-test --json` once and returns its cold start. */
+async function coldstartTest(config: string): Promise<number> {
+  const r = await execa('node', [CLI, 'coldstart-test', '-c', config, '--json', '--no-pull'], { reject: false });
   const report = JSON.parse(r.stdout) as { passed: boolean; coldStartMs: number; reason: string | null };
   if (!report.passed) throw new Error(`coldstart-test failed: ${report.reason}`);
   return report.coldStartMs;
+}
+
+/** Each config's median over `runs`, the configs taking turns within each run. */
+async function interleaved(configs: string[], runs: number): Promise<number[]> {
+  const samples = configs.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    for (const [i, config] of configs.entries()) samples[i]!.push(await coldstartTest(config));
+  }
+  return samples.map((xs) => round(median(xs), 1));
 }
 
 export async function benchColdstartSettings(opts: { runs: number; realisticBytes: number; scaleBytes: number }) {
@@ -78,10 +74,12 @@ export async function benchColdstartSettings(opts: { runs: number; realisticByte
   for (const size of sizes) {
     const llm = await Promise.all([0, 1, 2].map((i) => llmFile(i, size.llm)));
     const whisper = await whisperFile(size.whisper);
-    const fresh = await coldstartTest(stackConfig('settings-defaults', DEFAULTS, llm, whisper), opts.runs);
-    const old = await coldstartTest(stackConfig('settings-old', OLD, llm, whisper), opts.runs);
-    const sequential = await coldstartTest(
-      stackConfig('settings-old-no-warmup', OLD_NO_WARMUP, llm, whisper),
+    const [fresh = NaN, old = NaN, sequential = NaN] = await interleaved(
+      [
+        stackConfig('settings-defaults', DEFAULTS, llm, whisper),
+        stackConfig('settings-old', OLD, llm, whisper),
+        stackConfig('settings-old-no-warmup', OLD_NO_WARMUP, llm, whisper),
+      ],
       opts.runs,
     );
     settings.push({
@@ -94,20 +92,23 @@ export async function benchColdstartSettings(opts: { runs: number; realisticByte
       warmupOnlyRatio: round(old / sequential, 2),
     });
   }
-  const scaling = [];
-  for (const n of [1, 3, 6, 9]) {
+  const counts = [1, 3, 6, 9];
+  const scaleConfigs = [];
+  for (const n of counts) {
     const llm = await Promise.all(Array.from({ length: n }, (_, i) => llmFile(i, opts.scaleBytes)));
-    scaling.push({ models: n, coldStartMs: await coldstartTest(stackConfig(`scale-${n}`, DEFAULTS, llm), opts.runs) });
+    scaleConfigs.push(stackConfig(`scale-${n}`, DEFAULTS, llm));
   }
+  const scaleMs = await interleaved(scaleConfigs, opts.runs);
+  const scaling = counts.map((models, i) => ({ models, coldStartMs: scaleMs[i]! }));
   const result = {
     bench: 'coldstart-settings',
-    command: `npm run bench -- --only coldstart-settings --reps ${opts.runs}`,
+    command: `npm run bench -- --only coldstart-settings --runs ${opts.runs}`,
     runsPerMedian: opts.runs,
     defaults: DEFAULTS,
     oldSettings: OLD,
     settings,
     note: [
-      'ratio = old settings / defaults (medians from modelctl coldstart-test in the same run);',
+      'ratio = old settings / defaults (medians of single coldstart-test runs, the settings taking turns);',
       'above 1 means the defaults are faster. parallelOnlyRatio = old without warm-up / defaults (what the caps buy);',
       'warmupOnlyRatio = old / old without warm-up (what dropping warm-up buys)',
     ].join(' '),

@@ -35,7 +35,7 @@ const REJECTED_BEFORE = JSON.parse(readFileSync('test/fixtures/mutants/rejected-
 >;
 
 /** Classifies one corpus natively, then under the checks before issue 10 (recorded) and the current ones. */
-export async function classifyCorpus(engine: Engine, mutants: Mutant[], after: Check) {
+async function classifyCorpus(engine: Engine, mutants: Mutant[], after: Check) {
   const started = performance.now();
   const native = await runNative(engine, mutants);
   const nativeSeconds = Math.round((performance.now() - started) / 100) / 10;
@@ -71,7 +71,7 @@ export async function classifyCorpus(engine: Engine, mutants: Mutant[], after: C
 }
 
 /** Where the npm test finds each mutant's measured native outcome (refreshed with `--write-outcomes`). */
-export const OUTCOMES_FILE = 'test/fixtures/mutants/native-outcomes.json';
+const OUTCOMES_FILE = 'test/fixtures/mutants/native-outcomes.json';
 
 function writeOutcomes(corpora: Record<Engine, { results: { id: string; outcome: NativeResult['outcome'] }[] }>) {
   const byId = (rs: { id: string; outcome: string }[]) => Object.fromEntries(rs.map((r) => [r.id, r.outcome]));
@@ -89,7 +89,7 @@ function writeOutcomes(corpora: Record<Engine, { results: { id: string; outcome:
   writeFileSync(OUTCOMES_FILE, `${text}\n`);
 }
 
-export async function benchCrashCorpus(opts: { keep?: boolean; writeOutcomes?: boolean } = {}) {
+export async function benchCrashCorpus(opts: { writeOutcomes?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'modelctl-crash-corpus-'));
   try {
     const gguf = writeGgufMutants(join(dir, 'gguf'));
@@ -111,6 +111,6 @@ export async function benchCrashCorpus(opts: { keep?: boolean; writeOutcomes?: b
       whisper: { ...result.whisper, results: undefined },
     };
   } finally {
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ import {
   writeInferenceAbortingGguf,
   writeLoadAbortingGguf,
 } from '../test/fixtures/mutants/aborting-models.js';
-import { configYaml, median, round, saveResult } from './lib.js';
+import { configYaml, median, round, saveResult, waitFor } from './lib.js';
 
 let port = 18281;
 
@@ -44,12 +44,14 @@ async function requestCrash(dir: string, name: string, models: Parameters<typeof
   await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(
     () => undefined,
   );
-  while (!events.some((e) => e.type === 'state' && e.state === 'ready' && e.wall > t)) {
-    await new Promise((r) => setTimeout(r, 20));
+  try {
+    const ready = await waitFor('the server ready again after the crash', () =>
+      events.find((e) => e.type === 'state' && e.state === 'ready' && e.wall > t),
+    );
+    return ready.wall - t;
+  } finally {
+    await sup.shutdown();
   }
-  const back = events.find((e) => e.type === 'state' && e.state === 'ready' && e.wall > t)!.wall - t;
-  await sup.shutdown();
-  return back;
 }
 
 export async function benchCrashRecovery(opts: { reps: number }) {

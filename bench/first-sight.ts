@@ -1,19 +1,17 @@
 // Issue 10's first-sight check: what `verify: first-load` costs on the first cold start of new files (one tiny
 // inference per model inside its load) and on later ones (nothing: the check is skipped), against `verify: off`.
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { modelMemoryFile } from '../servers/core/model-memory.js';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { compareVariants, configYaml, modelEntries, saveResult } from './lib.js';
+import { compareVariants, configYaml, demoLlama, modelEntries, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 
 export async function benchFirstSight(opts: { reps: number; sizeBytes: number }) {
-  const files = ['fs-a', 'fs-b', 'fs-c'].map((n) => join(DIR, `${n}-${opts.sizeBytes}.gguf`));
-  for (const [i, f] of files.entries()) {
-    if (!existsSync(f))
-      await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name: `m${i}`, bytes: opts.sizeBytes, seed: f }));
+  const files: string[] = [];
+  for (const [i, n] of ['fs-a', 'fs-b', 'fs-c'].entries()) {
+    const f = join(DIR, `${n}-${opts.sizeBytes}.gguf`);
+    files.push(await demoLlama(f, { name: `m${i}`, bytes: opts.sizeBytes, seed: f }));
   }
   const config = (verify: string) =>
     configYaml({ servers: { llm: { kind: 'llm', port: 18191, verify, models: modelEntries(files, 'm') } } });

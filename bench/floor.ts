@@ -1,19 +1,14 @@
 // Issue 11's benchmark: modelctl's cold start against the floor, what the same engines need to load the same files
 // in two bare Node processes (no HTTP, no supervisor), interleaved in one run; per phase for the LLM server; and with
 // --drop-caches, against max(runtime start, reading the files from disk).
-import { existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa, execaNode } from 'execa';
 import { loadConfig } from '../common/config/load.js';
 import { defaultThreads } from '../common/config/resolve.js';
 import type { TimingEvent } from '../common/timing/events.js';
 import { measureColdStart } from '../src/coldstart/measure.js';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeDemoWhisper } from '../src/models/demo-whisper.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { evictFromCache } from '../src/models/page-cache.js';
-import { configYaml, median, modelEntries, round, saveResult } from './lib.js';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { configYaml, demoLlama, demoWhisper, evictFromCache, median, modelEntries, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench/floor');
 
@@ -26,12 +21,12 @@ interface Phases {
 
 async function files(bytes: number) {
   mkdirSync(DIR, { recursive: true });
-  const llm = ['floor-a', 'floor-b', 'floor-c'].map((n) => join(DIR, `${n}-${bytes}.gguf`));
-  for (const f of llm) {
-    if (!existsSync(f)) await writeAtomically(f, (t) => writeDemoLlama(t, { name: 'floor', bytes, seed: f }));
+  const llm: string[] = [];
+  for (const n of ['floor-a', 'floor-b', 'floor-c']) {
+    const f = join(DIR, `${n}-${bytes}.gguf`);
+    llm.push(await demoLlama(f, { name: 'floor', bytes, seed: f }));
   }
-  const whisper = join(DIR, 'floor-whisper.bin');
-  if (!existsSync(whisper)) await writeAtomically(whisper, (t) => writeDemoWhisper(t, { seed: 'floor' }));
+  const whisper = await demoWhisper(join(DIR, 'floor-whisper.bin'), { seed: 'floor' });
   return { llm, whisper };
 }
 
@@ -41,7 +36,7 @@ async function bare(llm: string[], whisper: string) {
   const [l, a] = await Promise.all([
     execaNode('dist/bench/floor/bare-llm.js', [String(defaultThreads()), '1024', '2', ...llm]),
     execaNode('dist/bench/floor/bare-asr-ocr.js', [whisper]),
-  ]).then((runs) => runs.map((r) => ({ ...JSON.parse(String(r.stdout).trim().split('\n').at(-1)!), wall: 0 })));
+  ]).then((runs) => runs.map((r) => JSON.parse(String(r.stdout).trim().split('\n').at(-1)!)));
   const wall = performance.now() - t0;
   const phases: Phases = {
     start: l.codeAt,

@@ -1,23 +1,19 @@
 // Issue 15's figures: how long a hung server (SIGSTOP) goes unnoticed under the default watchdog (median over runs,
 // against the bound period × failures + timeout), how long until it serves again, and what the watchdog costs in
 // request latency (off, the default, and a 100 ms heartbeat), measured interleaved in one run.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../common/config/load.js';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
 import type { SupervisorEvent } from '../src/supervisor/events.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
-import { configYaml, median, round, saveResult } from './lib.js';
+import { configYaml, demoLlama, median, round, saveResult, waitFor } from './lib.js';
 
 const DIR = resolve('.modelctl/bench/liveness');
 const PORTS: Record<string, number> = { default: 18231, off: 18232, fast: 18233 };
 
 async function stack(name: string, liveness: object | 'off'): Promise<string> {
   mkdirSync(DIR, { recursive: true });
-  const model = join(DIR, 'chat.gguf');
-  if (!existsSync(model))
-    await writeAtomically(model, (t) => writeDemoLlama(t, { name: 'chat', bytes: 2e6, seed: 'c' }));
+  const model = await demoLlama(join(DIR, 'chat.gguf'), { name: 'chat', bytes: 2e6, seed: 'c' });
   const file = join(DIR, `${name}.yaml`);
   const llm = { kind: 'llm', port: PORTS[name], liveness, models: [{ name: 'chat', path: model }] };
   writeFileSync(file, configYaml({ servers: { llm } }));
@@ -32,25 +28,22 @@ async function upStack(file: string) {
   return { sup, events };
 }
 
-const waitFor = async <T>(get: () => T | undefined): Promise<T> => {
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 /** SIGSTOP the ready server; ms until modelctl calls it hung, and until it is ready again. */
 async function detectOnce(file: string) {
   const { sup, events } = await upStack(file);
   const stoppedAt = performance.now();
   process.kill(sup.servers[0]!.proc!.pid!, 'SIGSTOP');
-  const hung = await waitFor(() => events.find((e) => e.type === 'state' && e.state === 'hung'));
-  const ready = await waitFor(() =>
-    events.find((e) => e.type === 'state' && e.state === 'ready' && e.wall > hung.wall),
-  );
-  await sup.shutdown();
-  return { detectMs: hung.wall - stoppedAt, backMs: ready.wall - stoppedAt };
+  try {
+    const hung = await waitFor('the server called hung', () =>
+      events.find((e) => e.type === 'state' && e.state === 'hung'),
+    );
+    const ready = await waitFor('the server ready again', () =>
+      events.find((e) => e.type === 'state' && e.state === 'ready' && e.wall > hung.wall),
+    );
+    return { detectMs: hung.wall - stoppedAt, backMs: ready.wall - stoppedAt };
+  } finally {
+    await sup.shutdown();
+  }
 }
 
 async function requestLatencies(file: string, n: number): Promise<number[]> {

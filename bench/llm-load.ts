@@ -1,31 +1,19 @@
 // Issue 2's benchmark: three realistic GGUF models, loaded one at a time vs with the cap of 3, warm and cold page
 // cache, same run.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { compareVariants, evictFromCache, saveResult } from './lib.js';
+import { compareVariants, configYaml, demoLlama, evictFromCache, modelEntries, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 const MODELS = ['bench-a', 'bench-b', 'bench-c'];
 
 export async function benchLlmLoad(opts: { reps: number; sizeBytes: number }) {
-  const files = MODELS.map((m) => join(DIR, `${m}-${opts.sizeBytes}.gguf`));
-  for (const [i, f] of files.entries()) {
-    if (!existsSync(f))
-      await writeAtomically(f, (tmp) =>
-        writeDemoLlama(tmp, { name: MODELS[i]!, bytes: opts.sizeBytes, seed: MODELS[i]! }),
-      );
+  const files: string[] = [];
+  for (const name of MODELS) {
+    const file = join(DIR, `${name}-${opts.sizeBytes}.gguf`);
+    files.push(await demoLlama(file, { name, bytes: opts.sizeBytes, seed: name }));
   }
-  const config = (concurrency: number) => `
-servers:
-  llm:
-    kind: llm
-    port: 18181
-    concurrency: ${concurrency}
-    models:
-${files.map((f, i) => `      - { name: ${MODELS[i]}, path: ${f} }`).join('\n')}
-`;
+  const config = (concurrency: number) =>
+    configYaml({ servers: { llm: { kind: 'llm', port: 18181, concurrency, models: modelEntries(files, 'bench-') } } });
   const evict = () => evictFromCache(files);
   const { medians, samples, ratio } = await compareVariants(
     'llm',

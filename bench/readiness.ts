@@ -5,7 +5,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa, execaNode } from 'execa';
 import { waitUntilReady } from '../src/supervisor/readiness.js';
-import { median, round, saveResult } from './lib.js';
+import { configYaml, median, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 const FAKE = resolve('test/fixtures/fake-server.mjs');
@@ -68,7 +68,7 @@ export async function benchReadiness(opts: { reps: number }) {
   }
   mkdirSync(DIR, { recursive: true });
   const config = join(DIR, 'bench-overhead.yaml');
-  writeFileSync(config, `servers:\n  a:\n    port: 18191\n    command: ["node", "${FAKE}", "--port", "18191"]\n`);
+  writeFileSync(config, configYaml({ servers: { a: { port: 18191, command: ['node', FAKE, '--port', '18191'] } } }));
   const overhead = { nodeBare: [] as number[], version: [] as number[], upToFirstSpawn: [] as number[] };
   for (let i = 0; i < opts.reps * 2; i++) {
     overhead.nodeBare.push(round(await wallMs('node', ['-e', '0'])));

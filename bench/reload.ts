@@ -2,12 +2,10 @@
 // same stack (3 LLM models of `sizeBytes` + the ASR/OCR server), interleaved in one run. Each rep: `up -d` (the cold
 // start), `reload` with one LLM model's file changed, `down`. Both are timed as the operator sees them (the command,
 // from spawn to exit) and as the supervisor measured them (spawn → ready; config read → applied).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import { configYaml, median, round, saveResult } from './lib.js';
+import { configYaml, demoLlama, median, round, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench-reload');
 const CLI = resolve('bin/modelctl.js');
@@ -29,10 +27,7 @@ async function timed(args: string[]): Promise<{ ms: number; lines: Record<string
 export async function benchReload(opts: { reps: number; sizeBytes: number }) {
   mkdirSync(DIR, { recursive: true });
   const file = (name: string) => join(DIR, `${name}-${opts.sizeBytes}.gguf`);
-  for (const name of [...MODELS, 'chat-v2']) {
-    if (!existsSync(file(name)))
-      await writeAtomically(file(name), (tmp) => writeDemoLlama(tmp, { name, bytes: opts.sizeBytes, seed: name }));
-  }
+  for (const name of [...MODELS, 'chat-v2']) await demoLlama(file(name), { name, bytes: opts.sizeBytes, seed: name });
   const config = join(DIR, 'models.yaml');
   const write = (chatFile: string) =>
     writeFileSync(
@@ -82,7 +77,8 @@ export async function benchReload(opts: { reps: number; sizeBytes: number }) {
   }
   const med = (xs: number[]) => round(median(xs));
   const result = {
-    name: 'reload',
+    bench: 'reload',
+    command: `npm run bench -- --only reload --size ${opts.sizeBytes} --reps ${opts.reps}`,
     stack: `3 × ${round(opts.sizeBytes / 1e6)} MB LLM models + the ASR/OCR server (whisper demo + Tesseract eng)`,
     change: 'one LLM model file (swapped side by side: the old copy serves until the new one is ready)',
     reps: opts.reps,

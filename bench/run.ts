@@ -59,7 +59,11 @@ const benches: Record<string, () => Promise<unknown>> = {
   'crash-recovery': () => benchCrashRecovery({ reps: Math.min(reps, 3) }),
   reload: () => benchReload({ reps: values.quick ? 1 : Math.max(3, Math.min(reps, 5)), sizeBytes: size('200MB') }),
   'coldstart-settings': () =>
-    benchColdstartSettings({ runs: values.quick ? 1 : 3, realisticBytes: size('200MB'), scaleBytes: size('200MB') }),
+    benchColdstartSettings({
+      runs: Number(values.runs ?? (values.quick ? 1 : 3)),
+      realisticBytes: size('200MB'),
+      scaleBytes: size('200MB'),
+    }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
 };
 for (const [name, run] of Object.entries(benches)) {

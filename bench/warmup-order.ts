@@ -1,35 +1,17 @@
 // Issue 6's benchmarks: (1) latency of the 1st, 2nd and 10th request to a model with and without warm-up at load;
 // (2) total cold start with more models than the cap, loaded by priority (config order) vs longest-first.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execaNode } from 'execa';
-import { writeDemoLlama } from '../src/models/demo-llama.js';
-import { writeAtomically } from '../src/models/file-ops.js';
-import type { ServerMessage } from '../common/protocol.js';
-import { compareVariants, configYaml, median, modelEntries, round, saveResult } from './lib.js';
+import { compareVariants, configYaml, demoLlama, median, modelEntries, round, saveResult, startServer } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');
 
-async function model(name: string, bytes: number): Promise<string> {
-  const f = join(DIR, `${name}-${bytes}.gguf`);
-  if (!existsSync(f)) await writeAtomically(f, (tmp) => writeDemoLlama(tmp, { name, bytes, seed: name }));
-  return f;
-}
+const model = (name: string, bytes: number) =>
+  demoLlama(join(DIR, `${name}-${bytes}.gguf`), { name, bytes, seed: name });
 
 /** Starts the server, waits for ready, times requests 1..10 to the model, stops it. */
 async function requestLatencies(config: string): Promise<number[]> {
-  const child = execaNode('dist/servers/llm/main.js', ['--config', config], {
-    ipc: true,
-    reject: false,
-    stdout: 'ignore',
-    stderr: 'ignore',
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (m: ServerMessage) => {
-      if (m.type === 'ready') resolve();
-      if (m.type === 'failed') reject(new Error(m.error));
-    });
-  });
+  const server = await startServer('llm', config);
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
@@ -41,8 +23,7 @@ async function requestLatencies(config: string): Promise<number[]> {
     await res.text();
     times.push(performance.now() - t);
   }
-  child.kill('SIGTERM');
-  await child;
+  await server.stop();
   return times;
 }
 

@@ -151,8 +151,7 @@ describe('the README says what the code does', () => {
     const listed = tableAfter(/^\| name\s+\| what it compares/).flatMap((r) =>
       [...r[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]),
     );
-    // llm-load-1GB is llm-load at 1 GB: `--only llm-load` runs both.
-    expect(names.filter((n) => !listed.includes(n) && n !== 'llm-load-1GB')).toEqual([]);
+    expect(names.filter((n) => !listed.includes(n))).toEqual([]);
     expect(listed.filter((n) => !names.includes(n!))).toEqual([]);
   });
 });

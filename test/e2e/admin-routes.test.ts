@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,9 @@ const ownAddress = Object.values(networkInterfaces())
   .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
 beforeAll(async () => {
-  for (const name of ['chat', 'other'])
-    await writeDemoLlama(join(dir, `${name}.gguf`), { name, bytes: 500_000, seed: name });
+  await writeDemoLlama(join(dir, 'chat.gguf'), { name: 'chat', bytes: 500_000, seed: 'chat' });
+  // Not a model: a load that read it would fail, so a ready model proves the config's path was used.
+  writeFileSync(join(dir, 'other.gguf'), 'not a GGUF file');
 });
 
 async function llmServer(extra = '', env: Record<string, string> = {}): Promise<RunningServer> {
@@ -83,7 +85,7 @@ describe('per-model load and unload on a running server', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('model_state{server="llm",model="chat",state="unloaded"} 1');
 
-    // A body naming another file is never read: the model is loaded from the config, by name.
+    // A body naming another (broken) file is never read: the model is loaded from the config, by name.
     const load = await post(`${server.url}/admin/models/chat/load`, {}, { path: join(dir, 'other.gguf') });
     expect(await load.json()).toMatchObject({ name: 'chat', ok: true, state: 'ready' });
     expect(await complete(server, 'chat')).toBe(200);

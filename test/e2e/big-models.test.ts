@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntilGone } from '../../common/processes.js';
-import type { HealthBody } from '../../common/protocol.js';
 import type { TimingEvent } from '../../common/timing/events.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import type { StackState } from '../../src/supervisor/state-file.js';
 import { modelctl } from '../helpers/modelctl.js';
+import { healthy, settled, startServerFrom } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -67,21 +67,12 @@ describe('memory admission on a real server', () => {
     // model takes less than its estimate), but not all three reserved at once.
     const limit = 150 * MiB + 2 * estimate + 0.8 * estimate + 64 * MiB;
     const file = await config('limit', [`memoryLimit: ${Math.round(limit)}`, ...models(...MODELS)]);
-    const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
-    const rss = watchRss(server.pid!);
-    const port = Number(/port: (\d+)/.exec(readFileSync(file, 'utf8'))![1]);
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      if (server.exitCode !== null) throw new Error(String((await server).stdout));
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const server = startServerFrom('llm', file);
+    const rss = watchRss(server.child.pid!);
+    await healthy(server, 50_000);
     await new Promise((r) => setTimeout(r, 100));
-    server.kill('SIGTERM');
-    await server;
+    server.child.kill('SIGTERM');
+    await server.child;
     const events = timing(file);
     expect(rss.max()).toBeGreaterThan(150 * MiB + 2 * 0.5 * estimate);
     expect(rss.max()).toBeLessThan(limit);
@@ -107,31 +98,20 @@ describe('memory admission on a real server', () => {
     expect((failed!.event as TimingEvent).attempt).toBe(1);
     expect((await run.child).exitCode).toBe(1);
     // The server itself keeps serving the model that fits.
-    const port = Number(/port: (\d+)/.exec(readFileSync(file, 'utf8'))![1]);
-    const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
-    try {
-      let health: HealthBody | undefined;
-      while (!health?.models.every((m) => m.state === 'ready' || m.state === 'failed')) {
-        await new Promise((r) => setTimeout(r, 50));
-        health = await fetch(`http://127.0.0.1:${port}/health`).then(
-          (r) => r.json() as Promise<HealthBody>,
-          () => undefined,
-        );
-      }
-      expect(health.models.map((m) => [m.name, m.state, m.attempts])).toEqual([
-        ['small', 'ready', 1],
-        ['a', 'failed', 1],
-      ]);
-      const answer = await fetch(`http://127.0.0.1:${port}/v1/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'small', prompt: 'hi', max_tokens: 2 }),
-      });
-      expect(answer.status).toBe(200);
-    } finally {
-      server.kill('SIGTERM');
-      await server;
-    }
+    const server = startServerFrom('llm', file);
+    const { body } = await settled(server);
+    expect(body.models.map((m) => [m.name, m.state, m.attempts])).toEqual([
+      ['small', 'ready', 1],
+      ['a', 'failed', 1],
+    ]);
+    const answer = await fetch(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'small', prompt: 'hi', max_tokens: 2 }),
+    });
+    expect(answer.status).toBe(200);
+    server.child.kill('SIGTERM');
+    await server.child;
   });
 });
 

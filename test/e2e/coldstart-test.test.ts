@@ -155,13 +155,14 @@ ${CHAT}
 `,
     );
     const junit = join(own, 'budget.xml');
-    const r = await modelctl(['coldstart-test', '-c', config, '--budget', '2s', '--junit', junit]).child;
+    // A budget long enough for a busy machine to start the server and report its models: the gate holds late anyway.
+    const r = await modelctl(['coldstart-test', '-c', config, '--budget', '10s', '--junit', junit]).child;
     expect(r.exitCode).toBe(1);
-    const [, still] = /FAIL: cold-start budget of 2000 ms exceeded; still loading: (.*)/.exec(String(r.stdout))!;
-    // A server too busy to have said anything yet is named alone; once it reports models, late is among them.
-    if (still !== 'llm (no model reported yet)') expect(still).toContain('llm/late (loading, attempt 1)');
+    expect(String(r.stdout)).toMatch(
+      /FAIL: cold-start budget of 10000 ms exceeded; still loading: .*llm\/late \(loading, attempt 1\)/,
+    );
     expect(XMLValidator.validate(readFileSync(junit, 'utf8'))).toBe(true);
-    expect(readFileSync(junit, 'utf8')).toContain('<failure message="cold-start budget of 2000 ms exceeded');
+    expect(readFileSync(junit, 'utf8')).toContain('<failure message="cold-start budget of 10000 ms exceeded');
     expect(await processesOf(config)).toBe('');
   });
 

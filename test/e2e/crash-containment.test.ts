@@ -1,11 +1,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HealthBody } from '../../common/protocol.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
-import { ABORT_WORDS, writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/crashing-models.js';
+import { ABORT_WORDS, writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/mutants/aborting-models.js';
 import { modelctl, type UpRun } from '../helpers/modelctl.js';
+import { healthy, healthyOrExit, startServerFrom } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 /** A stack of one LLM server in its own folder (its own crash memory): a good model and `bad`. */
-async function stack(name: string, writeBad: (path: string) => Promise<void>, badLine = '') {
+async function stack(name: string, writeBad: (path: string) => unknown, badLine = '') {
   const home = join(dir, name);
   mkdirSync(home, { recursive: true });
   copyFileSync(GOOD, join(home, 'good.gguf'));
@@ -107,28 +107,20 @@ describe('a model that aborts llama.cpp on its first request, under modelctl up'
 
 describe('a server started alone, restarted by a loop as Kubernetes would', () => {
   it('serves the good model after at most two restarts and reports the bad one quarantined', async () => {
-    const { file, url, home } = await stack('standalone', writeLoadAbortingGguf);
-    const exits: (string | undefined)[] = [];
+    const { file, home } = await stack('standalone', writeLoadAbortingGguf);
+    const exits: (string | number)[] = [];
     let health: HealthBody | undefined;
     for (let start = 1; start <= 3 && !health; start++) {
-      const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
-      const healthy = (async () => {
-        for (;;) {
-          const h = await fetch(`${url}/health`).then(
-            (r) => (r.ok ? r.json() : undefined),
-            () => undefined,
-          );
-          if (h) return h as HealthBody;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
-      const outcome = await Promise.race([server.then((r) => ({ exit: r.signal })), healthy.then((h) => ({ h }))]);
-      if ('h' in outcome) {
-        health = outcome.h;
-        expect((await complete(url, 'good')).status).toBe(200);
-        server.kill('SIGTERM');
-        await server;
-      } else exits.push(outcome.exit);
+      const server = startServerFrom('llm', file);
+      const outcome = await healthyOrExit(server);
+      if ('exit' in outcome) {
+        exits.push(outcome.exit);
+        continue;
+      }
+      health = outcome.health.body as HealthBody;
+      expect((await complete(server.url, 'good')).status).toBe(200);
+      server.child.kill('SIGTERM');
+      await server.child;
     }
     expect(exits).toEqual(['SIGABRT', 'SIGABRT']);
     expect(health?.status).toBe('degraded');
@@ -136,23 +128,10 @@ describe('a server started alone, restarted by a loop as Kubernetes would', () =
 
     // A replaced file is a new file: the quarantine does not follow it.
     copyFileSync(join(home, 'good.gguf'), join(home, 'bad.gguf'));
-    const server = execa('node', ['dist/servers/llm/main.js', '--config', file], { reject: false });
-    try {
-      for (;;) {
-        const h = await fetch(`${url}/health`).then(
-          (r) => (r.ok ? (r.json() as Promise<HealthBody>) : undefined),
-          () => undefined,
-        );
-        if (h) {
-          expect(h.status).toBe('ok');
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      server.kill('SIGTERM');
-      await server;
-    }
+    const server = startServerFrom('llm', file);
+    expect((await healthy(server)).body.status).toBe('ok');
+    server.child.kill('SIGTERM');
+    await server.child;
   });
 });
 

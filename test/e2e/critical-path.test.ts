@@ -18,7 +18,8 @@ function niceness(pid: number): number[] {
   });
 }
 
-describe('start-up by critical path', () => {
+// Without the right to raise a priority again, the supervisor lowers none: there is nothing to see here then.
+describe.runIf(canRestorePriority())('start-up by critical path', () => {
   it('starts a server ready sooner last time at lower priority, every thread restored when ready', async () => {
     mkdirSync(join(dir, 'models'));
     await writeDemoLlama(join(dir, 'models/chat.gguf'), { name: 'chat', bytes: 500_000, seed: 'chat' });
@@ -56,8 +57,7 @@ describe('start-up by critical path', () => {
     const whileStarting = niceness(asr)[0];
     gate.release(join(dir, 'whisper.bin'));
     await run.waitFor((e) => e.type === 'result', 60_000);
-    const lowered = canRestorePriority();
-    expect(whileStarting).toBe(lowered ? 10 : 0);
+    expect(whileStarting).toBe(10);
     expect(niceness(llm).every((n) => n === 0)).toBe(true);
     expect(niceness(asr).every((n) => n === 0)).toBe(true);
     run.child.kill('SIGINT');

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { allGone, FAKE_SERVER, modelctl, type UpRun } from '../helpers/modelctl.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
@@ -59,10 +59,31 @@ const fakePid = (run: UpRun, server: string) =>
 const stateEvent = (server: string, state: string) => (e: Record<string, unknown>) =>
   e.type === 'state' && e.server === server && e.state === state;
 
-/** Freezes a ready server with `freeze`, then waits for modelctl to call it hung and bring it back. */
-async function hangAndRecover(run: UpRun, server: string, freeze: () => void) {
+/** When the process started (clock ticks after boot), or undefined once it is gone: tells a reused pid apart. */
+function startTicks(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends `signal` (SIGSTOP; SIGUSR2 makes the fake server busy-wait) and SIGKILLs that process when the test ends, so a
+ * failing test leaves no frozen server behind: a stopped or blocked process never acts on the SIGTERM it is sent.
+ */
+function freeze(pid: number, signal: NodeJS.Signals = 'SIGSTOP') {
+  const started = startTicks(pid);
+  onTestFinished(() => {
+    if (started !== undefined && startTicks(pid) === started) process.kill(pid, 'SIGKILL');
+  });
+  process.kill(pid, signal);
+}
+
+/** Freezes a ready server with `hang`, then waits for modelctl to call it hung and bring it back. */
+async function hangAndRecover(run: UpRun, server: string, hang: () => void) {
   const frozenAt = Date.now();
-  freeze();
+  hang();
   const hung = await run.waitFor(stateEvent(server, 'hung'), 30_000);
   const detectedMs = Date.now() - frozenAt;
   const restart = await run.waitFor((e) => e.type === 'restart' && e.server === server, 30_000);
@@ -78,7 +99,7 @@ describe('after ready, a hung server is noticed, killed and restarted', () => {
     const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 60_000);
     const pid = spawnedPid(run, 'llm');
-    const { hung, restart, detectedMs } = await hangAndRecover(run, 'llm', () => process.kill(pid, 'SIGSTOP'));
+    const { hung, restart, detectedMs } = await hangAndRecover(run, 'llm', () => freeze(pid));
     expect(detectedMs).toBeLessThan(DETECTION_BOUND_MS);
     expect(hung.detail).toMatch(/^did not answer for \d/);
     expect(restart.reason).toMatch(/^did not answer for .+; killed and restarted \(1\/3\)$/);
@@ -100,7 +121,7 @@ describe('after ready, a hung server is noticed, killed and restarted', () => {
     const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 30_000);
     const pid = fakePid(run, 'other');
-    const { detectedMs } = await hangAndRecover(run, 'other', () => process.kill(pid, 'SIGSTOP'));
+    const { detectedMs } = await hangAndRecover(run, 'other', () => freeze(pid));
     expect(detectedMs).toBeLessThan(DETECTION_BOUND_MS);
     expect(await allGone([pid], 3000)).toBe(true);
     run.child.kill('SIGINT');
@@ -112,7 +133,7 @@ describe('after ready, a hung server is noticed, killed and restarted', () => {
     const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 30_000);
     const pid = fakePid(run, 'busy');
-    const { restart } = await hangAndRecover(run, 'busy', () => process.kill(pid, 'SIGUSR2'));
+    const { restart } = await hangAndRecover(run, 'busy', () => freeze(pid, 'SIGUSR2'));
     expect(restart.reason).toMatch(/did not answer/);
     run.child.kill('SIGINT');
     await run.child;
@@ -122,7 +143,7 @@ describe('after ready, a hung server is noticed, killed and restarted', () => {
     const file = await config('policy-off', { frozen: await fake(undefined, 'off'), healthy: await fake() });
     const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 30_000);
-    process.kill(fakePid(run, 'frozen'), 'SIGSTOP');
+    freeze(fakePid(run, 'frozen'));
     await run.waitFor(stateEvent('frozen', 'hung'), 30_000);
     const failed = await run.waitFor(stateEvent('frozen', 'failed'), 30_000);
     expect(failed.detail).toMatch(/did not answer for .+; killed; restart policy off/);
@@ -141,7 +162,7 @@ describe('modelctl status tells one truth', () => {
     const run = modelctl(['up', '-c', file, '--json', '--no-pull']);
     await run.waitFor((e) => e.type === 'result', 60_000);
     const pid = spawnedPid(run, 'llm');
-    process.kill(pid, 'SIGSTOP');
+    freeze(pid);
     try {
       const text = String((await modelctl(['status', '-c', file]).child).stdout);
       const line = text.split('\n').find((l) => l.startsWith('llm'));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
@@ -51,6 +51,8 @@ const complete = async (port: number, model: string) => {
 describe('modelctl reload on a running stack (up -d)', () => {
   const file = join(dir, 'models.yaml');
   let ports: { llm: number; asr: number };
+  /** The running stack's LLM models: each test writes its whole config from these and its ports, with its change. */
+  let models = [CHAT, CODE, SUMMARIZE];
   const status = async () =>
     JSON.parse(String((await modelctl(['status', '-c', file, '--json']).child).stdout)) as Status;
   const pidOf = (s: Status, server: string) => s.servers.find((x) => x.name === server)!.pids[0];
@@ -64,7 +66,7 @@ describe('modelctl reload on a running stack (up -d)', () => {
 
   beforeAll(async () => {
     ports = { llm: await freePort(), asr: await freePort() };
-    writeFileSync(file, stackText(ports, [CHAT, CODE, SUMMARIZE]));
+    writeFileSync(file, stackText(ports, models));
     const up = await modelctl(['up', '-d', '-c', file]).child;
     expect(up.exitCode, String(up.stderr)).toBe(0);
   }, 120_000);
@@ -81,7 +83,8 @@ describe('modelctl reload on a running stack (up -d)', () => {
     // The new file arrives when the test says: the swap is under way for as long as the checks below take.
     await writeDemoLlama(join(dir, 'chat-v2.real.gguf'), { name: 'chat', bytes: 2_000_000, seed: 'v2' });
     const gate = modelGate(join(dir, 'models', 'chat-v2.gguf'));
-    writeFileSync(file, stackText(ports, [CHAT.replace('chat.gguf', 'chat-v2.gguf'), CODE, SUMMARIZE]));
+    const next = models.map((m) => (m === CHAT ? CHAT.replace('chat.gguf', 'chat-v2.gguf') : m));
+    writeFileSync(file, stackText(ports, next));
 
     const statuses: number[] = [];
     let reloading = true;
@@ -99,6 +102,7 @@ describe('modelctl reload on a running stack (up -d)', () => {
     await Promise.all(traffic);
 
     expect(done.exitCode, String(done.stderr)).toBe(0);
+    models = next;
     expect(statuses.length).toBeGreaterThan(during);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     const plan = run.events.find((e) => e.type === 'reload-plan') as { plan: { servers: object[] } };
@@ -124,9 +128,11 @@ describe('modelctl reload on a running stack (up -d)', () => {
     const before = await status();
     const healthBefore = await health(ports.llm);
     const EXTRA = '{ name: extra, path: models/extra.gguf, source: "demo:llama?size=2MB&seed=4" }';
-    writeFileSync(file, stackText(ports, [CHAT.replace('chat.gguf', 'chat-v2.gguf'), CODE, EXTRA]));
+    const next = [...models.filter((m) => m !== SUMMARIZE), EXTRA];
+    writeFileSync(file, stackText(ports, next));
     const done = await reload();
     expect(done.exitCode, String(done.stderr)).toBe(0);
+    models = next;
     expect(String(done.stdout)).toMatch(/llm +add extra; remove summarize; the process runs on/);
     expect(String(done.stdout)).toMatch(/extra ready \(attempt 1\)/);
     const healthAfter = await health(ports.llm);
@@ -143,22 +149,23 @@ describe('modelctl reload on a running stack (up -d)', () => {
 
   it('prints the plan on a dry run and changes nothing', async () => {
     const before = await status();
-    const newPort = await freePort();
-    writeFileSync(file, readFileSync(file, 'utf8').replace(`port: ${ports.asr}`, `port: ${newPort}`));
+    writeFileSync(file, stackText({ ...ports, asr: await freePort() }, models));
     const dry = await reload('--dry-run');
     expect(dry.exitCode).toBe(0);
     expect(String(dry.stdout)).toMatch(/asr-ocr +restart this server alone \(port \d+ → \d+\)/);
     const after = await status();
     expect(after.configVersion).toBe(before.configVersion);
     expect(pidOf(after, 'asr-ocr')).toBe(pidOf(before, 'asr-ocr'));
-    ports.asr = newPort;
   });
 
   it('restarts the ASR/OCR server alone on its new port; the LLM server keeps its pid', async () => {
     const before = await status();
     const oldPort = before.servers.find((s) => s.name === 'asr-ocr')!.port;
+    const next = { ...ports, asr: await freePort() };
+    writeFileSync(file, stackText(next, models));
     const done = await reload();
     expect(done.exitCode, String(done.stderr)).toBe(0);
+    ports = next;
     const after = await status();
     expect(pidOf(after, 'llm')).toBe(pidOf(before, 'llm'));
     expect(pidOf(after, 'asr-ocr')).not.toBe(pidOf(before, 'asr-ocr'));
@@ -170,7 +177,7 @@ describe('modelctl reload on a running stack (up -d)', () => {
 
   it('changes nothing for a config with an error, says why, and exits 2', async () => {
     const before = await status();
-    const good = readFileSync(file, 'utf8');
+    const good = stackText(ports, models);
     writeFileSync(file, good.replace('kind: llm', 'kind: lmm').replace('port: ', 'port: x'));
     const done = await reload();
     writeFileSync(file, good);

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColdStartReport } from '../../src/coldstart/report.js';
+import { formatMs } from '../../src/report/format.js';
 import type { Timeline } from '../../src/report/timeline/model.js';
 import { findBrowser, runInPage, screenshot } from '../helpers/browser.js';
+import { modelGate } from '../helpers/gate.js';
 import { modelctl } from '../helpers/modelctl.js';
 import { realStack } from '../helpers/stacks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -97,15 +99,17 @@ describe('the waterfall of coldstart-test --html, in headless Chromium', () => {
 
 describe('the waterfall of a failed coldstart-test', () => {
   it('shows the run that failed, with the budget line and what was still under way cut off', async () => {
+    // The model `late` is a gate that stays closed: however fast the machine, the budget runs out.
     const own = tempDir();
-    const tight = await realStack(own, 'tight', twoModels);
+    modelGate(join(own, 'late.gguf'));
+    const tight = await realStack(own, 'tight', `${twoModels}\n      - { name: late, path: late.gguf }`);
     const failedPage = join(own, 'failed.html');
-    const r = await modelctl(['coldstart-test', '-c', tight, '--budget', '700ms', '--html', failedPage]).child;
+    const r = await modelctl(['coldstart-test', '-c', tight, '--budget', '3s', '--html', failedPage]).child;
     expect(r.exitCode).toBe(1);
     const html = readFileSync(failedPage, 'utf8');
-    expect(html).toContain('No cold start: not every server was ready (budget 700 ms)');
-    expect(html).toContain('run 1 of 1, which failed: cold-start budget of 700 ms exceeded');
-    expect(html).toMatch(/<line class="budget" data-ms="700" /);
+    expect(html).toContain(`No cold start: not every server was ready (budget ${formatMs(3000)})`);
+    expect(html).toContain('run 1 of 1, which failed: cold-start budget of 3000 ms exceeded');
+    expect(html).toMatch(/<line class="budget" data-ms="3000" /);
     // The server still starting at the cut-off is marked failed, and what it was doing is cut off.
     const failed = /<g class="mark" data-row="([\w-]+)" data-kind="failed" /.exec(html)?.[1];
     expect(failed).toBeDefined();

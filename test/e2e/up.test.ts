@@ -239,6 +239,9 @@ describe('modelctl up -d, status, down', () => {
     const second = await status();
     expect(second.s).toMatchObject({ running: true, servers: [{ name: 'a', state: 'ready', restarts: 1 }] });
     expect(second.s.uptimeMs).toBeGreaterThanOrEqual(second.asked - upReturned);
+    // The stack's uptime, not the restarted server's: it grew by the time between the two answers, at least.
+    expect(second.s.uptimeMs - first.s.uptimeMs).toBeGreaterThanOrEqual(second.asked - first.answered);
+    expect(second.s.uptimeMs - first.s.uptimeMs).toBeLessThanOrEqual(second.answered - first.asked);
 
     const down = await modelctl(['down', '-c', config]).child;
     expect(down.exitCode).toBe(0);

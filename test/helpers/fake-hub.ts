@@ -1,7 +1,8 @@
 // A local stand-in for the Hugging Face hub and its storage host, two servers on free ports. The hub answers
 // `/OWNER/REPO/resolve/REVISION/FILE` like the real one: a 302 to a signed storage URL with X-Linked-Etag (sha256),
 // X-Linked-Size and X-Repo-Commit for LFS files, the bytes themselves for small files, 401/403/404 with X-Error-Code
-// otherwise. Storage serves Range requests and can misbehave on purpose (cut a body, answer 503, hold responses).
+// otherwise. Storage serves Range requests and can misbehave on purpose (cut a body, answer 503 or an expired 403,
+// hold responses).
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll } from 'vitest';
@@ -23,6 +24,15 @@ interface Repo {
 export const COMMIT = 'c0ffee0000000000000000000000000000000000';
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
+// Registered here, at import: vitest ignores an afterAll called inside a hook or a test, where the hub is started.
+const started: Server[] = [];
+afterAll(async () => {
+  for (const srv of started.splice(0)) {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  }
+});
+
 const listen = (srv: Server) =>
   new Promise<string>((r) =>
     srv.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(srv.address() as { port: number }).port}`)),
@@ -36,6 +46,8 @@ export async function startFakeHub(token = 'hf_test_token_do_not_leak') {
   const cutOnce = new Map<string, number>();
   /** Per blob: answer 503 this many more times. */
   const failures = new Map<string, number>();
+  /** Per blob: refuse the next GET with 403, as storage does once a signed URL has expired. */
+  const expireOnce = new Set<string>();
   const hold = { until: 0, timeoutMs: 10_000, active: 0, maxActive: 0, waiting: [] as (() => void)[] };
   const t0 = performance.now();
   const seen = (host: SeenRequest['host'], req: IncomingMessage) =>
@@ -84,6 +96,7 @@ export async function startFakeHub(token = 'hf_test_token_do_not_leak') {
     const sum = url.pathname.replace('/blobs/', '');
     const bytes = blobs.get(sum);
     if (!bytes || url.searchParams.get('signature') !== 's3cr3t-signed') return res.writeHead(403).end();
+    if (req.method === 'GET' && expireOnce.delete(sum)) return res.writeHead(403).end();
     if (req.method === 'GET' && (failures.get(sum) ?? 0) > 0) {
       failures.set(sum, failures.get(sum)! - 1);
       return res.writeHead(503).end();
@@ -114,12 +127,7 @@ export async function startFakeHub(token = 'hf_test_token_do_not_leak') {
 
   const endpoint = await listen(hub);
   storageUrl = await listen(storage);
-  afterAll(async () => {
-    for (const srv of [hub, storage]) {
-      srv.closeAllConnections();
-      await new Promise((r) => srv.close(r));
-    }
-  });
+  started.push(hub, storage);
   return {
     endpoint,
     storageUrl,
@@ -127,6 +135,7 @@ export async function startFakeHub(token = 'hf_test_token_do_not_leak') {
     requests,
     cutOnce,
     failures,
+    expireOnce,
     /** Holds each storage body until `n` are being served at once (or 10 s pass): proof that downloads overlap. */
     holdUntilConcurrent(n: number, timeoutMs = 10_000) {
       Object.assign(hold, { until: n, timeoutMs, maxActive: 0 });

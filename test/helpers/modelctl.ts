@@ -71,7 +71,7 @@ export async function allGone(pids: number[], ms = 10_000): Promise<boolean> {
   return (await waitUntilGone(pids, ms)).length === 0;
 }
 
-/** The pids the supervisor reported spawning, plus the foreign commands the guard reported (from the state file). */
+/** The pids of the server processes the supervisor reported spawning (its `spawned` events). */
 export function spawnedPids(events: Record<string, unknown>[]): number[] {
   return events.filter((e) => e.type === 'spawned').map((e) => e.pid as number);
 }

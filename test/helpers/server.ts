@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll } from 'vitest';
+import { loadConfig } from '../../common/config/load.js';
 
 // Registered here, at import: vitest ignores an afterAll called inside a hook or a test, where servers are started.
 const children: ResultPromise[] = [];
@@ -34,6 +35,21 @@ export function startServer(
 ): RunningServer {
   const config = join(dir, `${kind}-${port}.yaml`);
   writeFileSync(config, configText);
+  return spawnServer(kind, config, port, env);
+}
+
+/** Starts the server of `kind` over a config file already written, on the port that file gives it. */
+export function startServerFrom(
+  kind: 'llm' | 'asr-ocr',
+  configFile: string,
+  env: Record<string, string> = {},
+): RunningServer {
+  const server = loadConfig(configFile, { ...process.env, ...env }).servers.find((s) => s.kind === kind);
+  if (!server) throw new Error(`${configFile} has no ${kind} server`);
+  return spawnServer(kind, configFile, server.port, env);
+}
+
+function spawnServer(kind: string, config: string, port: number, env: Record<string, string>): RunningServer {
   const child = execa('node', [`dist/servers/${kind}/main.js`, '--config', config], {
     env,
     all: true,
@@ -81,4 +97,31 @@ export function settled(server: RunningServer): ReturnType<typeof health> {
     const r = await health(server);
     return r.body.models.every((m) => ['ready', 'failed'].includes(m.state)) ? r : undefined;
   }, server);
+}
+
+/**
+ * Waits until /health answers 200 or the server process ends, whichever comes first (a server that crashes while
+ * starting ends the wait at once); fails with the server output when time runs out.
+ */
+export function healthyOrExit(
+  server: RunningServer,
+  timeoutMs = 30_000,
+): Promise<{ health: Awaited<ReturnType<typeof health>> } | { exit: string | number }> {
+  return until(
+    async () => {
+      const { exitCode, signalCode } = server.child;
+      if (exitCode !== null || signalCode !== null) return { exit: signalCode ?? exitCode! };
+      const h = await health(server);
+      return h.code === 200 ? { health: h } : undefined;
+    },
+    server,
+    timeoutMs,
+  );
+}
+
+/** Waits until /health answers 200; fails at once, with the server output, if the server exits first. */
+export async function healthy(server: RunningServer, timeoutMs = 30_000): ReturnType<typeof health> {
+  const outcome = await healthyOrExit(server, timeoutMs);
+  if ('exit' in outcome) throw new Error(`server exited (${outcome.exit}) before it was healthy:\n${server.output()}`);
+  return outcome.health;
 }

@@ -3,9 +3,7 @@
 import type { TimingEvent } from '../../common/timing/events.js';
 import type { SupervisorEvent } from '../../src/supervisor/events.js';
 import type { ServerState } from '../../src/supervisor/states.js';
-
-export const STACK_START = Date.parse('2026-01-02T03:04:05.000Z');
-export const wallClock = (at: number) => new Date(STACK_START + at).toISOString();
+import { timing as timingEvent } from './events.js';
 
 export const spawned = (server: string, at: number): SupervisorEvent => ({ type: 'spawned', server, pid: 4242, at });
 
@@ -17,14 +15,13 @@ export const state = (server: string, at: number, s: ServerState, detail?: strin
   ...(detail === undefined ? {} : { detail }),
 });
 
-export function timing(
+/** helpers/events.ts's timing event, its moment first as a script reads. */
+export const timing = (
   server: string,
   at: number,
   event: TimingEvent['event'],
   fields: Partial<TimingEvent> = {},
-): SupervisorEvent {
-  return { type: 'timing', server, at, event: { ts: wallClock(at), server, event, ...fields } };
-}
+): SupervisorEvent => timingEvent(server, event, fields, at);
 
 /** A server that starts as ours do: spawned at `at`, code running, listening, runtime ready, each `step` ms apart. */
 export function serverStart(server: string, at: number, step = 100): SupervisorEvent[] {

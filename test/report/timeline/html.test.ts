@@ -1,14 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../../src/report/timeline/build.js';
 import { timelineHtml } from '../../../src/report/timeline/html.js';
 import type { Timeline } from '../../../src/report/timeline/model.js';
 import { timelineSvg } from '../../../src/report/timeline/svg.js';
+import { matchGoldenFile } from '../../helpers/golden.js';
 import { EVENTFUL_SERVERS, eventfulStartup, loads, serverStart, state } from '../../helpers/timeline-events.js';
-
-const GOLDEN = new URL('../../golden/timeline', import.meta.url).pathname;
 
 /** The elements of our own SVG that carry `attr`, with their attributes. */
 function elements(svg: string, attr: string): Record<string, string>[] {
@@ -154,16 +151,7 @@ describe('timeline page', () => {
   });
 
   it('gives the same bytes for the same events, as in its golden file', () => {
-    const page = () =>
-      timelineHtml(buildTimeline(eventfulStartup(), { budgetMs: 5000, servers: EVENTFUL_SERVERS, note: 'run 1 of 1' }));
-    const file = join(GOLDEN, 'eventful.html');
-    if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(file, page());
-    }
-    expect(page()).toBe(page());
-    expect(page(), 'differs from test/golden/timeline/eventful.html (UPDATE_GOLDEN=1 to accept)').toBe(
-      readFileSync(file, 'utf8'),
-    );
+    const t = buildTimeline(eventfulStartup(), { budgetMs: 5000, servers: EVENTFUL_SERVERS, note: 'run 1 of 1' });
+    matchGoldenFile('timeline/eventful.html', timelineHtml(t));
   });
 });

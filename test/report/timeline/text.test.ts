@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../../src/report/timeline/build.js';
 import { timelineText } from '../../../src/report/timeline/text.js';
+import { matchGoldenFile } from '../../helpers/golden.js';
 import { EVENTFUL_SERVERS, eventfulStartup, loads, serverStart, state } from '../../helpers/timeline-events.js';
 
-const GOLDEN = new URL('../../golden/timeline', import.meta.url).pathname;
 const plain = new Chalk({ level: 0 });
 const eventful = () => buildTimeline(eventfulStartup(), { budgetMs: 5000, servers: EVENTFUL_SERVERS, note: 'run 1' });
 
@@ -40,14 +38,6 @@ describe('timeline in the terminal', () => {
   });
 
   it('matches its golden file', () => {
-    const text = `${timelineText(eventful(), 100, plain)}\n`;
-    const file = join(GOLDEN, 'eventful.txt');
-    if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(file, text);
-    }
-    expect(text, 'differs from test/golden/timeline/eventful.txt (UPDATE_GOLDEN=1 to accept)').toBe(
-      readFileSync(file, 'utf8'),
-    );
+    matchGoldenFile('timeline/eventful.txt', `${timelineText(eventful(), 100, plain)}\n`);
   });
 });

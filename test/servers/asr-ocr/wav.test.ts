@@ -23,7 +23,25 @@ function stereoFloatWav(rate: number, frames: number): Buffer {
   return Buffer.concat([wavHeader({ encoding: 3, channels: 2, rate, bits: 32 }, data.length), data]);
 }
 
+/** A 44-byte header written out by hand (16-bit PCM, mono, 16 kHz, 4 data bytes), then the samples 0.5 and −0.5. */
+const HAND_MADE = [
+  '52494646 28000000 57415645', // "RIFF", 36 + 4 bytes follow, "WAVE"
+  '666d7420 10000000 0100 0100 803e0000 007d0000 0200 1000', // "fmt ", 16: PCM, 1 channel, 16000 Hz, 32000 B/s, 2, 16
+  '64617461 04000000', // "data", 4 bytes
+  '0040 00c0', // 16384, −16384
+].join('');
+
 describe('WAV input', () => {
+  it('reads a header written by hand, not only the ones it writes itself', () => {
+    const bytes = Buffer.from(HAND_MADE.replace(/ /g, ''), 'hex');
+    expect(bytes.length).toBe(44 + 4);
+    expect(parseWav(bytes)).toEqual({
+      format: { encoding: 1, channels: 1, rate: 16_000, bits: 16 },
+      samples: Float32Array.from([0.5, -0.5]),
+    });
+    expect(wavHeader({ encoding: 1, channels: 1, rate: 16_000, bits: 16 }, 4)).toEqual(bytes.subarray(0, 44));
+  });
+
   it('round-trips 16-bit mono 16 kHz audio unchanged in length', () => {
     const wav = parseWav(encodeWav(tone(16_000, 1), 16_000));
     expect(wav.format).toEqual({ encoding: 1, channels: 1, rate: 16_000, bits: 16 });

@@ -39,9 +39,11 @@ describe('memory admission', () => {
     await g.admit('b', need(250), () => {});
     let admitted = false;
     void g.admit('c', need(250), () => {}).then(() => (admitted = true));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(admitted).toBe(false);
+    // a is loaded but not ended: it took 100 MiB, less than its estimate of 250, and has nothing left to allocate.
     a.progress(1);
-    proc.rss += 100 * MiB; // a is loaded: it took 100 MiB, less than its estimate of 250
-    a.end();
+    proc.rss += 100 * MiB;
     await vi.advanceTimersByTimeAsync(20);
     expect(admitted).toBe(true);
   });
