@@ -1,31 +1,8 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../servers/core/http-error.js';
 import { ServerLiveness, UNHEALTHY_AFTER } from '../../../servers/core/liveness.js';
-import { ModelHost, WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
-import { ModelMemory, modelMemoryFile } from '../../../servers/core/model-memory.js';
-import { ModelRecord } from '../../../servers/core/model-states.js';
-import { NativeWork } from '../../../servers/core/native-work.js';
-import { tempDir } from '../../helpers/tmp.js';
-
-const dir = tempDir();
-
-function readyModels(...names: string[]) {
-  return new Map(
-    names.map((n) => {
-      const m = new ModelRecord<string>(n, `/models/${n}.gguf`);
-      m.moveTo('loading');
-      m.moveTo('ready');
-      m.handle = n;
-      return [n, m];
-    }),
-  );
-}
-
-function hostFor(models: Map<string, ModelRecord<string>>, requestTimeoutMs: number, name: string) {
-  const native = new NativeWork('llm', join(dir, name));
-  return new ModelHost(models, native, new ModelMemory(modelMemoryFile(join(dir, name), 'llm')), requestTimeoutMs);
-}
+import { WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
+import { hostOver, readyModels } from '../../helpers/models.js';
 
 const busyWait = (ms: number) => {
   const end = Date.now() + ms;
@@ -35,7 +12,7 @@ const busyWait = (ms: number) => {
 describe('server liveness', () => {
   it('is not alive right after its event loop was blocked longer than the limit, and says why', async () => {
     const models = readyModels('chat');
-    const liveness = new ServerLiveness(undefined, models, hostFor(models, 60_000, 'loop'), 100);
+    const liveness = new ServerLiveness(undefined, models, hostOver(models, 60_000).host, 100);
     await new Promise((r) => setTimeout(r, 50));
     expect(liveness.report().alive).toBe(true);
     busyWait(300);
@@ -49,7 +26,7 @@ describe('server liveness', () => {
   it('turns a model unhealthy after two failed inference checks in a row, ready again after one passes', async () => {
     const models = readyModels('chat', 'code');
     const settings = { periodMs: 20, timeoutMs: 50, failures: 3, inferenceMs: 20 };
-    const liveness = new ServerLiveness(settings, models, hostFor(models, 60_000, 'deep'), 10_000);
+    const liveness = new ServerLiveness(settings, models, hostOver(models, 60_000).host, 10_000);
     let chatWorks = false;
     const events: string[] = [];
     liveness.startDeepChecks(
@@ -72,7 +49,7 @@ describe('server liveness', () => {
   it('does not start a round of inference checks while the last one still runs', async () => {
     const models = readyModels('chat');
     const settings = { periodMs: 10, timeoutMs: 1000, failures: 3, inferenceMs: 10 };
-    const liveness = new ServerLiveness(settings, models, hostFor(models, 60_000, 'overlap'), 10_000);
+    const liveness = new ServerLiveness(settings, models, hostOver(models, 60_000).host, 10_000);
     let calls = 0;
     let answer!: () => void;
     liveness.startDeepChecks(
@@ -90,7 +67,7 @@ describe('server liveness', () => {
   it('is not alive once every loaded model failed its inference check', () => {
     const models = readyModels('chat');
     models.get('chat')!.moveTo('unhealthy');
-    const liveness = new ServerLiveness(undefined, models, hostFor(models, 60_000, 'all-bad'), 10_000);
+    const liveness = new ServerLiveness(undefined, models, hostOver(models, 60_000).host, 10_000);
     expect(liveness.report()).toMatchObject({ alive: false, reason: 'every model failed its inference check' });
     liveness.stop();
   });
@@ -99,7 +76,7 @@ describe('server liveness', () => {
 describe('request timeout', () => {
   it('cancels an inference that takes longer than requestTimeout with 504, and counts it', async () => {
     const models = readyModels('chat');
-    const host = hostFor(models, 30, 'timeout');
+    const host = hostOver(models, 30).host;
     let cancelled = false;
     const slow = host.lease('chat').run(
       (signal) =>
@@ -123,7 +100,7 @@ describe('request timeout', () => {
 
   it('calls the engine wedged when a cancelled inference does not come back', async () => {
     const models = readyModels('chat');
-    const host = hostFor(models, 10, 'wedge');
+    const host = hostOver(models, 10).host;
     const { vi } = await import('vitest');
     vi.useFakeTimers({ toFake: ['setTimeout'] });
     try {

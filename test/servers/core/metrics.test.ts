@@ -1,18 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { registerMetrics } from '../../../servers/core/metrics.js';
-import { ModelRecord } from '../../../servers/core/model-states.js';
-
-function readyModels(...names: string[]) {
-  return new Map(
-    names.map((n) => {
-      const m = new ModelRecord<string>(n, `/models/${n}.gguf`);
-      m.moveTo('loading');
-      m.moveTo('ready');
-      return [n, m];
-    }),
-  );
-}
+import { readyModels } from '../../helpers/models.js';
 
 describe('/metrics', () => {
   it('drops every series of a model removed from the server, its state included', async () => {

@@ -1,24 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../../servers/core/http-error.js';
-import { ModelHost, WEDGE_GRACE_MS } from '../../../servers/core/model-host.js';
-import { ModelMemory, modelMemoryFile } from '../../../servers/core/model-memory.js';
-import { ModelRecord } from '../../../servers/core/model-states.js';
-import { NativeWork } from '../../../servers/core/native-work.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { WEDGE_GRACE_MS, type ModelHost } from '../../../servers/core/model-host.js';
+import type { NativeWork } from '../../../servers/core/native-work.js';
+import { hostOver, readyModel } from '../../helpers/models.js';
 
-const dir = tempDir();
-
-function hostWith(name: string, requestTimeoutMs = 60_000) {
-  const m = new ModelRecord<string>('chat', '/models/chat.gguf');
-  m.moveTo('loading');
-  m.moveTo('ready');
-  m.handle = 'copy-1';
+function hostWith(requestTimeoutMs = 60_000) {
+  const m = readyModel('chat', 'copy-1');
   const models = new Map([['chat', m]]);
-  const native = new NativeWork('llm', join(dir, name));
-  const memory = new ModelMemory(modelMemoryFile(join(dir, name), 'llm'));
-  const host = new ModelHost(models, native, memory, requestTimeoutMs);
-  return { m, host, models, native };
+  return { m, models, ...hostOver(models, requestTimeoutMs) };
 }
 
 /** Work run alone (a suspect's load) that holds every other native call back until `release`. */
@@ -62,7 +51,7 @@ const statusOf = (fn: () => unknown) => {
 
 describe('ModelHost on an unload', () => {
   it('counts inferences in flight and hands over the handle only once they are back', async () => {
-    const { m, host } = hostWith('drain');
+    const { m, host } = hostWith();
     const one = request(host);
     const two = request(host);
     expect(host.inflight(m)).toBe(2);
@@ -82,7 +71,7 @@ describe('ModelHost on an unload', () => {
   });
 
   it('cancels what is still running at the drain timeout, and waits for it to come back', async () => {
-    const { m, host } = hostWith('timeout');
+    const { m, host } = hostWith();
     const slow = request(host);
     m.moveTo('unloading');
     const retired = await host.retire(m, 20);
@@ -92,7 +81,7 @@ describe('ModelHost on an unload', () => {
   });
 
   it('refuses new requests while unloading and unloaded; a lease taken before the copy went asks again', async () => {
-    const { m, host } = hostWith('refuse');
+    const { m, host } = hostWith();
     const early = host.lease('chat');
     m.moveTo('unloading');
     expect(statusOf(() => host.lease('chat'))).toEqual([503, undefined]);
@@ -104,7 +93,7 @@ describe('ModelHost on an unload', () => {
   });
 
   it('waits for a warm-up or deep check running on the copy (use) before handing over the handle', async () => {
-    const { m, host } = hostWith('use');
+    const { m, host } = hostWith();
     let finish!: () => void;
     const warming = host.use(m, 'warmup', (h) => new Promise<string>((resolve) => (finish = () => resolve(h))));
     m.moveTo('unloading');
@@ -124,7 +113,7 @@ describe('ModelHost on an unload', () => {
   it('gives up on an inference ignoring its cancellation: out of service, not freed, the engine wedged', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const { m, host } = hostWith('never');
+      const { m, host } = hostWith();
       const stuck = host.lease('chat').run(() => new Promise<never>(() => {}));
       void stuck.catch(() => {});
       await vi.advanceTimersByTimeAsync(0);
@@ -147,7 +136,7 @@ describe('ModelHost on an unload', () => {
   });
 
   it('never runs a request cancelled by an unload while it waited for its turn', async () => {
-    const { m, host, native } = hostWith('queued-unload');
+    const { m, host, native } = hostWith();
     const suspect = aloneWork(native);
     let ran = false;
     const request = host.lease('chat').run(async () => (ran = true));
@@ -159,7 +148,7 @@ describe('ModelHost on an unload', () => {
   });
 
   it('serves from a swapping copy', () => {
-    const { m, host } = hostWith('swap');
+    const { m, host } = hostWith();
     m.moveTo('swapping');
     expect(host.lease('chat').handle).toBe('copy-1');
   });
@@ -167,7 +156,7 @@ describe('ModelHost on an unload', () => {
 
 describe('ModelHost request timeout', () => {
   it('counts from the moment the inference starts, not while it waits behind work run alone', async () => {
-    const { host, native } = hostWith('queued-timeout', 30);
+    const { host, native } = hostWith(30);
     const suspect = aloneWork(native);
     const request = host.lease('chat').run(async () => 'answered');
     await new Promise((r) => setTimeout(r, 80));
