@@ -1,6 +1,7 @@
 // What the supervisor and our servers say to each other, in one place both import: the IPC messages, the /health
 // body, the model and server state names, and where each built-in server's entry script lives in the build.
 import { fileURLToPath } from 'node:url';
+import type { ModelState } from './model-state.js';
 import type { TimingEvent } from './timing/events.js';
 
 /** The built-in server kinds; each has an entry script at `servers/<kind>/main.js` in the build. */
@@ -11,29 +12,7 @@ export function isBuiltinKind(kind: string): kind is BuiltinKind {
   return (BUILTIN_KINDS as readonly string[]).includes(kind);
 }
 
-/** Every model state, in lifecycle order (metrics export one sample per state). */
-export const MODEL_STATES = [
-  'queued',
-  'loading',
-  'waiting',
-  'retrying',
-  'ready',
-  'unhealthy',
-  'swapping',
-  'unloading',
-  'unloaded',
-  'failed',
-  'quarantined',
-] as const;
-
-/**
- * A model's lifecycle (the allowed moves are in servers/core/model-states.ts). `quarantined`: it crashed its server
- * and is not loaded again until its file changes or the quarantine is lifted. `unhealthy`: loaded, but it failed its
- * deep liveness check twice in a row (it is back to ready once a check passes). `waiting`: its load waits for memory.
- * `swapping`: it serves while its new copy loads. `unloading`: it takes no new requests and waits for those in flight
- * before it is freed; `unloaded`: freed (by `POST /admin/models/{name}/unload`, or on its way out of the config).
- */
-export type ModelState = (typeof MODEL_STATES)[number];
+export { MODEL_STATES, type ModelState } from './model-state.js';
 
 /**
  * A server's status, derived from its models: what `/health` says. `degraded`: every required model is ready or

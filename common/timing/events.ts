@@ -1,4 +1,5 @@
 // The timing log's one event schema: servers write it, the supervisor and `modelctl logs` read it.
+import type { ModelState } from '../model-state.js';
 
 export const MODEL_EVENTS = [
   'memory_wait',
@@ -47,6 +48,11 @@ export interface TimingEvent {
   server: string;
   model?: string;
   event: TimingEventName;
+  /**
+   * The model's state once this event happened, on every event that comes with a move of its state machine
+   * (servers/core/model-states.ts): readers copy it, never work it out from the event's name.
+   */
+  state?: ModelState;
   attempt?: number;
   ms?: number;
   error?: string;
