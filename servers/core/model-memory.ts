@@ -1,6 +1,7 @@
 // What a server remembers about each model file across restarts: crashes it was in flight for, whether it is
 // quarantined, and whether its first-sight check passed. Kept per file identity: a replaced file starts clean.
 import { join } from 'node:path';
+import { messageOf } from '../../common/errors.js';
 import { readJsonFile, writeJsonAtomically } from '../../common/json-file.js';
 
 export interface ModelMemo {
@@ -32,7 +33,7 @@ export class ModelMemory {
       read = readJsonFile<Record<string, ModelMemo>>(file);
     } catch (err) {
       // A memory that cannot be read is started again, and said so: the server must come up.
-      console.error(`warning: ${(err as Error).message}; starting with no memory of earlier crashes`);
+      console.error(`warning: ${messageOf(err)}; starting with no memory of earlier crashes`);
     }
     this.memos = read ?? {};
   }

@@ -1,6 +1,7 @@
 // Uploads: multipart/form-data (one file + fields) or a raw body, both under the server's body limit.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { messageOf } from '../../common/errors.js';
 import { HttpError } from './http-error.js';
 
 export interface Upload {
@@ -43,10 +44,10 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
     }
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    const e = err as { statusCode?: number; message: string };
+    const e = err as { statusCode?: number };
     if (e.statusCode === 413)
       throw new HttpError(413, 'the uploaded file is larger than the limit', 'invalid_request_error');
-    throw new HttpError(e.statusCode && e.statusCode < 500 ? e.statusCode : 400, `malformed upload: ${e.message}`);
+    throw new HttpError(e.statusCode && e.statusCode < 500 ? e.statusCode : 400, `malformed upload: ${messageOf(err)}`);
   }
   return upload;
 }

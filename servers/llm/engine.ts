@@ -1,7 +1,7 @@
 // The GGUF engine: checks the header, loads on a free lane, makes the context each request takes a sequence from.
 import type { LlamaContextSequence, LlamaModel, LlamaContext } from 'node-llama-cpp';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
-import { ModelLoadError } from '../../common/errors.js';
+import { ModelLoadError, messageOf } from '../../common/errors.js';
 import { checkLlmFile } from '../../common/formats/gguf/check.js';
 import { GgufError } from '../../common/formats/gguf/read.js';
 import { estimateModelFile } from '../../common/memory/model-file.js';
@@ -79,7 +79,7 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
         })
         .catch((err: unknown) => {
           if (err instanceof ModelLoadError) throw err;
-          throw new ModelLoadError(m.name, file, (err as Error).message, { cause: err });
+          throw new ModelLoadError(m.name, file, messageOf(err), { cause: err });
         });
     },
     async warmup(_m, handle) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import { z } from 'zod';
+import { messageOf } from '../../common/errors.js';
 import { parseBody } from '../core/http-error.js';
 import type { ModelHost } from '../core/model-host.js';
 import type { LlmHandle } from './engine.js';
@@ -143,7 +144,7 @@ async function respond(
     send({ id, object: chunkObject, created, model: body.model, choices: [choice('', finish, true)] });
     reply.raw.end('data: [DONE]\n\n');
   } catch (err) {
-    send({ error: { message: (err as Error).message, type: 'server_error' } });
+    send({ error: { message: messageOf(err), type: 'server_error' } });
     reply.raw.end();
   }
 }
