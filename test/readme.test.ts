@@ -129,7 +129,7 @@ describe('the README says what the code does', () => {
   });
 
   it('names every metric the servers export, and no other', () => {
-    const source = readFileSync('servers/core/metrics.ts', 'utf8');
+    const source = readFileSync('servers/core/http/metrics.ts', 'utf8');
     const inCode = [...source.matchAll(/(?:name: |'(?:gauge|counter)', )'([a-z_]+)'/g)].map((m) => m[1]).sort();
     const start = README.indexOf('**`GET /metrics`**');
     const paragraph = README.slice(start, README.indexOf('\n\n', start));

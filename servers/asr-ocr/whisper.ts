@@ -1,9 +1,9 @@
 // whisper.cpp speech-to-text through @fugood/whisper.node. A context runs one transcription at a time, so requests
 // borrow one from a pool.
 import type { WhisperContext } from '@fugood/whisper.node';
-import type { LoadContext } from '../core/load-progress.js';
-import { ElasticPool } from '../core/pool.js';
-import { readThrough } from '../core/read-through.js';
+import type { LoadContext } from '../core/load/load-progress.js';
+import { ElasticPool } from '../core/native/pool.js';
+import { readThrough } from '../core/load/read-through.js';
 
 export interface Transcription {
   text: string;

@@ -5,7 +5,7 @@ import { ModelLoadError, messageOf } from '../../common/errors.js';
 import { checkLlmFile } from '../../common/formats/gguf/check.js';
 import { GgufError } from '../../common/formats/gguf/read.js';
 import { estimateModelFile } from '../../common/memory/model-file.js';
-import { Pool } from '../core/pool.js';
+import { Pool } from '../core/native/pool.js';
 import type { Engine } from '../core/run-server.js';
 import type { ModelRecord } from '../core/model-states.js';
 import { Lanes, laneCount } from './lanes.js';

@@ -5,7 +5,7 @@
 // that they would outlast its start-up.
 import { availableParallelism } from 'node:os';
 import type { Llama } from 'node-llama-cpp';
-import { Pool } from '../core/pool.js';
+import { Pool } from '../core/native/pool.js';
 
 /**
  * Waiting bytes worth one more instance: ~1.5 s of loading at the ~0.7 GB/s measured here, twice an instance's

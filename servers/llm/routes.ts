@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import { z } from 'zod';
 import { messageOf } from '../../common/errors.js';
-import { parseBody } from '../core/http-error.js';
-import type { ModelHost } from '../core/model-host.js';
+import { parseBody } from '../core/http/http-error.js';
+import type { ModelHost } from '../core/http/model-host.js';
 import type { LlmHandle } from './engine.js';
 
 const sampling = {

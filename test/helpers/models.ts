@@ -1,9 +1,9 @@
 // Model records and a ModelHost for unit tests of the server core, without an engine.
 import { join } from 'node:path';
-import { ModelHost } from '../../servers/core/model-host.js';
-import { ModelMemory, modelMemoryFile } from '../../servers/core/model-memory.js';
+import { ModelHost } from '../../servers/core/http/model-host.js';
+import { ModelMemory, modelMemoryFile } from '../../servers/core/native/model-memory.js';
 import { ModelRecord } from '../../servers/core/model-states.js';
-import { NativeWork } from '../../servers/core/native-work.js';
+import { NativeWork } from '../../servers/core/native/native-work.js';
 import { tempDir } from './tmp.js';
 
 /** A ready record for `/models/<name>.gguf`, its handle `handle` (a stand-in for an engine's). */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BuiltinServerConfig } from '../../../common/config/types.js';
 import { checkWhisperFile, readWhisperFile } from '../../../common/formats/whisper/read.js';
-import type { LoadContext } from '../../../servers/core/load-progress.js';
+import type { LoadContext } from '../../../servers/core/load/load-progress.js';
 import { ModelRecord } from '../../../servers/core/model-states.js';
 import { createAsrOcrEngine, type AsrOcrHandle } from '../../../servers/asr-ocr/engine.js';
 import { loadWhisper } from '../../../servers/asr-ocr/whisper.js';

@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BuiltinServerConfig } from '../../../common/config/types.js';
 import { checkLlmFile } from '../../../common/formats/gguf/check.js';
 import { estimateGguf } from '../../../common/memory/gguf.js';
-import type { LoadContext } from '../../../servers/core/load-progress.js';
+import type { LoadContext } from '../../../servers/core/load/load-progress.js';
 import { ModelRecord } from '../../../servers/core/model-states.js';
 import { createLlmEngine, type LlmHandle } from '../../../servers/llm/engine.js';
 import { writeDemoLlama } from '../../../src/models/demo-llama.js';
