@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../core/http/http-error.js';
 import type { Lease, ModelHost } from '../core/http/model-host.js';
 import { acceptUploads, readUpload } from '../core/http/upload.js';
-import type { AsrOcrHandle } from './engine.js';
+import type { AsrOcrHandle } from './handle.js';
 import { sniffImage } from './image.js';
 import { parseWav, toWhisperPcm } from './wav.js';
 

@@ -18,6 +18,9 @@ const ALLOWED: Record<ModelState, readonly ModelState[]> = {
   quarantined: ['queued', 'unloaded'],
 };
 
+/** A server's models by name: the copy each name stands for now, what /health lists. */
+export type ModelTable<H> = Map<string, ModelRecord<H>>;
+
 /** States in which a model serves requests. */
 export const SERVING: readonly ModelState[] = ['ready', 'unhealthy', 'swapping'];
 /** States a load is still under way in: a reload of the model waits until it settles. */

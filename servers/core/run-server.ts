@@ -1,51 +1,33 @@
 // The start-up both servers share: config → hold the models of the last crash to account → listen at once → runtime →
 // load (suspects alone, last) → report serving and ready; warm-up, quarantine release, per-model load/unload and the
-// config's section applied again on demand (control-wiring.ts); stop cleanly on a signal or when the parent goes.
-import { existsSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import type { BuiltinServerConfig, Config, ModelConfig } from '../../common/config/types.js';
+// config's section applied again on demand (control/); stop cleanly on a signal or when the parent goes. The one place
+// where a server's objects are made, each given the collaborators it needs.
+import type { Config, ModelConfig } from '../../common/config/types.js';
 import { readCrashJournal } from '../../common/crash-journal.js';
 import { messageOf } from '../../common/errors.js';
 import { fileIdentity } from '../../common/file-identity.js';
 import { isAlive } from '../../common/processes.js';
 import type { BuiltinKind } from '../../common/protocol.js';
-import { readTimingEvents } from '../../common/timing/reader.js';
-import { timingLogFile } from '../../common/timing/writer.js';
-import type { MemoryEstimate } from '../../common/memory/estimate.js';
-import { judgeCrash } from './native/crash-verdict.js';
-import type { LoadContext } from './load/load-progress.js';
+import { ConfigApplier } from './control/config-applier.js';
 import { wireControls } from './control/control-wiring.js';
-import { buildApp, type ModelTable } from './http/app.js';
-import { ServerLifecycle } from './lifecycle.js';
+import { ModelControl } from './control/model-control.js';
+import type { EngineFactory } from './engine.js';
+import { buildApp } from './http/app.js';
 import { ServerLiveness } from './http/liveness.js';
-import { createServerLoader, loadingOrder, planLoads } from './load/load-plan.js';
 import { registerMetrics } from './http/metrics.js';
 import { ModelHost } from './http/model-host.js';
-import { ModelMemory, modelMemoryFile } from './native/model-memory.js';
-import { ModelRecord } from './model-states.js';
-import { NativeWork } from './native/native-work.js';
-import { lastLoadTimes } from './load/ordering.js';
-import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
+import { ServerLifecycle } from './lifecycle.js';
+import { LoadPlan } from './load/load-plan.js';
+import { previousLoadTimes } from './load/ordering.js';
 import { prefetch } from './load/prefetch.js';
+import { createServerLoader } from './load/server-loader.js';
+import { ModelRecord, type ModelTable } from './model-states.js';
+import { judgeCrash } from './native/crash-verdict.js';
+import { ModelMemory, modelMemoryFile } from './native/model-memory.js';
+import { NativeWork } from './native/native-work.js';
+import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
 import { readServerArgs } from './server-args.js';
 import { createEmitter } from './timing-emitter.js';
-
-/** What a server kind plugs into the shared start-up. */
-export interface Engine<H> {
-  /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it. */
-  prepare?(): Promise<void>;
-  load(model: ModelRecord<H>, attempt: number, ctx: LoadContext): Promise<H>;
-  /** What the model will need in memory; it may check the file (its errors fail the attempt). */
-  estimate?(model: ModelRecord<H>): Promise<MemoryEstimate>;
-  /** One small real inference: warm-up, and the first-sight check. */
-  warmup(model: ModelRecord<H>, handle: H): Promise<void>;
-  registerRoutes(app: FastifyInstance, host: ModelHost<H>): void;
-  /** Frees one loaded copy (nothing runs on it any more): its memory goes back before the promise resolves. */
-  unload(handle: H): Promise<void>;
-  close(): Promise<void>;
-}
-
-export type EngineFactory<H> = (server: BuiltinServerConfig, config: Config) => Engine<H>;
 
 /** A model without a file (OCR language data from a package) is known by its name. */
 const identityOfModel = (m: ModelConfig): string | undefined => (m.file ? fileIdentity(m.file) : `package:${m.name}`);
@@ -63,9 +45,6 @@ function previousJournal(config: Config, server: string) {
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerArgs(kind);
   const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, ModelRecord.of<H>(m, i)]));
-  const logFile = timingLogFile(config.stateDir, server.name);
-  const previousLoadMs =
-    server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
   const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
   const identityOf = (m: ModelRecord<H>) => identityOfModel(m.settings);
   // The last process's journal is read before this one starts its own. It may name a model the config no longer has:
@@ -90,18 +69,19 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
 
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
-  const ctx = { server, engine, native, memory, emit, identityOf, forceWarmup };
-  const { loader, alone, gate } = createServerLoader(ctx);
-  const release = (m: ModelRecord<H>) => {
-    memory.forget(m.name);
-    m.moveTo('queued');
-    m.error = undefined;
-    emit({ event: 'released', model: m.name });
-    alone.add(m.name);
-    void loader.load([m]);
-  };
-  wireControls({ app, config, server, models, host, loader, gate, ctx, release });
+  const { loader, alone, gate } = createServerLoader({ server, engine, native, memory, emit, identityOf, forceWarmup });
+  const control = new ModelControl<H>({ models, host, loader, gate, engine, native, memory, emit, identityOf, alone });
+  const applier = new ConfigApplier<H>({ server, configFile: config.file, models, control, emit });
+  wireControls(app, server.adminToken, {
+    models,
+    // Through the host, so that an unload or swap waits for it instead of freeing the copy under it.
+    warmup: (m) => host.use(m, 'warmup', (h) => engine.warmup(m, h)),
+    release: (m) => control.release(m),
+    applier,
+  });
   engine.registerRoutes(app, host);
+  const previousLoadMs = previousLoadTimes(server.order, config.stateDir, server.name);
+  const plan = new LoadPlan<H>({ order: server.order, previousLoadMs, memory, identityOf, emit });
 
   const stopPrefetch = new AbortController();
   let prefetching = Promise.resolve();
@@ -141,7 +121,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   // The model files go into the page cache while the runtime starts (on a cold disk the two overlap), in the order the
   // loads will ask for them. Only now, once the port is bound: a server that cannot bind it reads nothing, and the
   // stat of each file (its identity, for its quarantine), which a dead mount blocks, no longer holds up the bind.
-  const files = loadingOrder(ctx, models, previousLoadMs).flatMap((m) => (m.file ? [m.file] : []));
+  const files = plan.loadingOrder(models).flatMap((m) => (m.file ? [m.file] : []));
   prefetching = prefetch(files, stopPrefetch.signal);
   try {
     await engine.prepare?.();
@@ -150,7 +130,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     // A runtime that cannot start fails every model: the loader reports each with this reason.
     emit({ event: 'server_failed', error: `runtime failed to start: ${messageOf(err)}` });
   }
-  const { normal, suspects } = planLoads(ctx, models, verdicts, previousLoadMs);
+  const { normal, suspects } = plan.sort(models, verdicts);
   // Suspects load after the others, one at a time, so that a crash now convicts exactly one file.
   await loader.load(normal);
   for (const m of suspects) {

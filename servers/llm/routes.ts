@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { messageOf } from '../../common/errors.js';
 import { parseBody } from '../core/http/http-error.js';
 import type { ModelHost } from '../core/http/model-host.js';
-import type { LlmHandle } from './engine.js';
+import type { LlmHandle } from './handle.js';
 
 const sampling = {
   model: z.string().min(1),

@@ -3,9 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../../common/config/units.js';
 import type { ConfigApplier } from './config-applier.js';
-import { HttpError } from '../http/http-error.js';
-import { modelNotFound, type ModelTable } from '../http/app.js';
-import type { ModelRecord } from '../model-states.js';
+import { HttpError, modelNotFound } from '../http/http-error.js';
+import type { ModelRecord, ModelTable } from '../model-states.js';
 import { warmModels } from './warmup.js';
 
 export interface AdminActions<H> {

@@ -7,10 +7,9 @@ import { loadConfig } from '../../../common/config/load.js';
 import { isBuiltin, type BuiltinServerConfig, type ModelConfig } from '../../../common/config/types.js';
 import { messageOf } from '../../../common/errors.js';
 import type { ReloadOutcome } from '../../../common/protocol.js';
-import { HttpError } from '../http/http-error.js';
+import { HttpError, modelNotFound } from '../http/http-error.js';
 import { DRAIN_TIMEOUT_MS, type ModelControl, type ModelStep } from './model-control.js';
-import { modelNotFound, type ModelTable } from '../http/app.js';
-import { LOADING, SERVING } from '../model-states.js';
+import { LOADING, SERVING, type ModelTable } from '../model-states.js';
 import type { Emit } from '../timing-emitter.js';
 
 export interface ApplierDeps<H> {

@@ -1,17 +1,17 @@
-// One model's copy added, swapped, unloaded or removed on a running server, through the server's one loader (its cap,
-// retry, memory gate, timing events and crash journal). A swap keeps the old copy serving until the new one is ready
-// when memory holds both; otherwise the old copy goes first and requests get 503 with Retry-After meanwhile.
+// One model's copy added, swapped, unloaded, removed or released from quarantine on a running server, through the
+// server's one loader (its cap, retry, memory gate, timing events and crash journal). A swap keeps the old copy serving
+// until the new one is ready when memory holds both; otherwise the old copy goes first and requests get 503 with
+// Retry-After meanwhile.
 import { needsReload } from '../../../common/config/diff.js';
 import type { ModelConfig } from '../../../common/config/types.js';
 import { messageOf } from '../../../common/errors.js';
 import type { MemoryGate } from '../load/admission.js';
-import type { ModelTable } from '../http/app.js';
 import type { Loader } from '../load/loader.js';
 import type { ModelHost } from '../http/model-host.js';
 import type { ModelMemory } from '../native/model-memory.js';
-import { LOADING, ModelRecord, SERVING } from '../model-states.js';
+import { LOADING, ModelRecord, SERVING, type ModelTable } from '../model-states.js';
 import type { NativeWork } from '../native/native-work.js';
-import type { Engine } from '../run-server.js';
+import type { Engine } from '../engine.js';
 import type { Emit } from '../timing-emitter.js';
 
 /** How long an unload waits for requests in flight before it cancels them. */
@@ -27,6 +27,8 @@ export interface ModelControlDeps<H> {
   memory: ModelMemory;
   emit: Emit;
   identityOf: (m: ModelRecord<H>) => string | undefined;
+  /** The models whose loads run alone (the server loader's set): a model released from quarantine joins it. */
+  alone: Set<string>;
   now?: () => number;
   /** How often a model still loading is looked at again before it is touched. */
   pollMs?: number;
@@ -139,6 +141,16 @@ export class ModelControl<H> {
     const ms = this.now() - started;
     this.d.emit({ event: 'unload_end', model: m.name, detail: why, ms, requests: cancelled, error });
     return error;
+  }
+
+  /** Lifts a quarantine: forgets the model's crashes and loads it again, alone. */
+  release(m: ModelRecord<H>): void {
+    this.d.memory.forget(m.name);
+    m.moveTo('queued');
+    m.error = undefined;
+    this.d.emit({ event: 'released', model: m.name });
+    this.d.alone.add(m.name);
+    void this.d.loader.load([m]);
   }
 
   /** Resolves once the record's load (under way at start-up, or by an earlier request) has settled. */

@@ -1,17 +1,9 @@
 // HTTP plumbing both servers share: body limits, JSON errors, /health, /livez, the model list and per-model readiness.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEALTHY, type HealthBody } from '../../../common/protocol.js';
-import { HttpError } from './http-error.js';
+import { serverStatus, type ModelTable } from '../model-states.js';
+import { HttpError, modelNotFound } from './http-error.js';
 import type { LivenessReport } from './liveness.js';
-import { serverStatus, type ModelRecord } from '../model-states.js';
-
-export type ModelTable<H> = Map<string, ModelRecord<H>>;
-
-/** The one 404 for a model name this server does not know, naming those it has. */
-export function modelNotFound<H>(name: string, models: ModelTable<H>): HttpError {
-  const known = models.size > 0 ? `; it has ${[...models.keys()].join(', ')}` : '';
-  return new HttpError(404, `model "${name}" does not exist on this server${known}`, 'not_found_error');
-}
 
 export interface AppOptions<H> {
   server: string;

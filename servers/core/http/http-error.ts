@@ -1,4 +1,5 @@
 // The one error type routes throw; the app's error handler turns it into an OpenAI-style JSON error body.
+import type { ModelTable } from '../model-states.js';
 
 export class HttpError extends Error {
   constructor(
@@ -25,4 +26,10 @@ export function parseBody<T>(
   const first = r.error.issues[0]!;
   const field = first.path.map(String).join('.') || 'body';
   throw new HttpError(400, `${field}: ${first.message.replace(/^Invalid input: /, '')}`);
+}
+
+/** The one 404 for a model name this server does not know, naming those it has. */
+export function modelNotFound<H>(name: string, models: ModelTable<H>): HttpError {
+  const known = models.size > 0 ? `; it has ${[...models.keys()].join(', ')}` : '';
+  return new HttpError(404, `model "${name}" does not exist on this server${known}`, 'not_found_error');
 }

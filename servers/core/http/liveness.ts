@@ -3,9 +3,8 @@
 // /livez, the supervisor's heartbeat and systemd's watchdog all ask `healthy()`.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { LivenessSettings } from '../../../common/config/types.js';
-import type { ModelTable } from './app.js';
 import type { ModelHost } from './model-host.js';
-import type { ModelRecord } from '../model-states.js';
+import type { ModelRecord, ModelTable } from '../model-states.js';
 import type { Emit } from '../timing-emitter.js';
 
 /** Deep-check failures in a row that make a model unhealthy. */

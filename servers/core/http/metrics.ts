@@ -4,8 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { MODEL_STATES } from '../../../common/protocol.js';
-import type { ModelTable } from './app.js';
-import type { ModelRecord } from '../model-states.js';
+import type { ModelRecord, ModelTable } from '../model-states.js';
 
 const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);
 

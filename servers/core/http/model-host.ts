@@ -5,10 +5,9 @@
 // (requests, admin warm-ups, deep checks) is counted in flight, so an unload can wait for it before freeing the copy.
 import type { FastifyRequest } from 'fastify';
 import type { NativePhase } from '../../../common/crash-journal.js';
-import { HttpError } from './http-error.js';
-import { modelNotFound, type ModelTable } from './app.js';
+import { HttpError, modelNotFound } from './http-error.js';
 import type { ModelMemory } from '../native/model-memory.js';
-import { SERVING, type ModelRecord } from '../model-states.js';
+import { SERVING, type ModelRecord, type ModelTable } from '../model-states.js';
 import type { NativeWork, NativeWorkOptions } from '../native/native-work.js';
 
 /** Seconds a client should wait before asking again for a model that is still loading. */

@@ -3,16 +3,9 @@
 // where it stood, instead of waiting out the whole budget.
 import type { TimingEventInput } from '../../../common/timing/events.js';
 import { formatGiB } from '../../../common/memory/estimate.js';
+import type { Clock } from '../clock.js';
+import type { LoadWatch } from '../engine.js';
 import type { Ticket } from './admission.js';
-import type { Clock } from './loader.js';
-
-/** What an engine's load is given: where to report bytes done, and a signal that aborts it. */
-export interface LoadContext {
-  signal: AbortSignal;
-  progress(done: number, total: number): void;
-  /** Waits for a shared resource (a free engine instance): time spent here is not a stall. */
-  queue<T>(wait: Promise<T>): Promise<T>;
-}
 
 const MIN_EVENT_GAP_MS = 250;
 
@@ -41,8 +34,8 @@ export class LoadProgress {
   }
 
   /** Runs the engine's load; rejects with a StallError (and aborts the load) when it stops advancing. */
-  async run<T>(load: (ctx: LoadContext) => Promise<T>): Promise<T> {
-    const ctx: LoadContext = {
+  async run<T>(load: (watch: LoadWatch) => Promise<T>): Promise<T> {
+    const watch: LoadWatch = {
       signal: this.abort.signal,
       progress: (done, total) => this.report(done, total),
       queue: async (wait) => {
@@ -55,7 +48,7 @@ export class LoadProgress {
         }
       },
     };
-    if (!this.stallTimeoutMs) return load(ctx);
+    if (!this.stallTimeoutMs) return load(watch);
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
       const check = () => {
@@ -69,7 +62,7 @@ export class LoadProgress {
       timer = setInterval(check, Math.min(1000, Math.max(50, this.stallTimeoutMs! / 10)));
     });
     try {
-      return await Promise.race([load(ctx), stalled]);
+      return await Promise.race([load(watch), stalled]);
     } finally {
       clearInterval(timer);
     }

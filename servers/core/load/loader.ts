@@ -4,19 +4,11 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { messageOf } from '../../../common/errors.js';
 import type { TimingEventInput } from '../../../common/timing/events.js';
 import type { MemoryEstimate } from '../../../common/memory/estimate.js';
-import type { MemoryGate, Ticket } from './admission.js';
-import { LoadProgress, type LoadContext } from './load-progress.js';
+import { realClock, type Clock } from '../clock.js';
+import type { LoadWatch } from '../engine.js';
 import type { ModelRecord } from '../model-states.js';
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { MemoryGate, Ticket } from './admission.js';
+import { LoadProgress } from './load-progress.js';
 
 /** An optional step inside a load attempt after the load itself (one real inference); undefined means skip it. */
 export type AfterLoad<H> = (model: ModelRecord<H>, handle: H) => Promise<void> | undefined;
@@ -27,8 +19,8 @@ export interface LoaderOptions<H> {
   /** Extra attempts after a failed one. */
   retries: number;
   retryDelayMs: number;
-  /** Loads one model, reporting bytes done through `ctx`; throws with a reason on failure. */
-  load(model: ModelRecord<H>, attempt: number, ctx: LoadContext): Promise<H>;
+  /** Loads one model, reporting bytes done through `watch`; throws with a reason on failure. */
+  load(model: ModelRecord<H>, attempt: number, watch: LoadWatch): Promise<H>;
   /** What the model will need in memory (reads its header): asked before each attempt when there is a gate. */
   estimate?(model: ModelRecord<H>): Promise<MemoryEstimate>;
   /** Memory admission: a load waits here until its estimate fits. */
@@ -98,10 +90,10 @@ export class Loader<H> {
       // The estimate reads the file's header: a dead mount stalls there, so it runs under the stall watch; waiting
       // for memory does not count.
       const progress = new LoadProgress(m.name, attempt, opts.emit, clock, opts.stallTimeoutMs, () => ticket);
-      const handle = await progress.run(async (ctx) => {
-        ticket = await this.admit(m, ctx);
+      const handle = await progress.run(async (watch) => {
+        ticket = await this.admit(m, watch);
         if (ticket) started = clock.now();
-        return opts.load(m, attempt, ctx);
+        return opts.load(m, attempt, watch);
       });
       m.loadMs = clock.now() - started;
       opts.emit({ event: 'load_end', model: m.name, attempt, ms: m.loadMs });
@@ -125,7 +117,7 @@ export class Loader<H> {
   }
 
   /** With a memory gate: waits until the model's estimate fits (state `waiting` meanwhile); undefined without one. */
-  private async admit(m: ModelRecord<H>, ctx: LoadContext): Promise<Ticket | undefined> {
+  private async admit(m: ModelRecord<H>, watch: LoadWatch): Promise<Ticket | undefined> {
     const { gate, estimate } = this.opts;
     if (!gate || !estimate) return undefined;
     const need = await estimate(m);
@@ -133,7 +125,7 @@ export class Loader<H> {
       m.moveTo('waiting');
       this.opts.emit({ event: 'memory_wait', model: m.name, attempt: m.attempts, needs: need.bytes, free });
     });
-    const ticket = await ctx.queue(admission);
+    const ticket = await watch.queue(admission);
     const waited = m.state === 'waiting';
     if (waited) m.moveTo('loading');
     this.opts.emit({ event: 'admitted', model: m.name, attempt: m.attempts, needs: need.bytes, free: gate.free() });

@@ -1,5 +1,8 @@
 // The order models enter the loader's queue: by priority (default), or slowest first using the last run's load times,
 // which shortens the total when there are more models than the cap (the long loads no longer start last).
+import { existsSync } from 'node:fs';
+import { readTimingEvents } from '../../../common/timing/reader.js';
+import { timingLogFile } from '../../../common/timing/writer.js';
 import type { ModelRecord } from '../model-states.js';
 
 export type LoadOrder = 'priority' | 'longest-first';
@@ -20,4 +23,10 @@ export function lastLoadTimes(events: { model?: string; event: string; ms?: numb
   const times = new Map<string, number>();
   for (const e of events) if (e.event === 'load_end' && e.model && e.ms !== undefined) times.set(e.model, e.ms);
   return times;
+}
+
+/** What `order` needs of the last run: its load times for `longest-first` (none for a first run), else nothing. */
+export function previousLoadTimes(order: LoadOrder, stateDir: string, server: string): Map<string, number> {
+  const logFile = timingLogFile(stateDir, server);
+  return order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
 }

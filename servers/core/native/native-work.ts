@@ -14,7 +14,7 @@ export interface NativeWorkOptions {
   alone?: boolean;
   attempt?: number;
   identity?: string;
-  /** A load's wait for its turn (LoadContext.queue): time waiting behind other native work is not a stall. */
+  /** A load's wait for its turn (LoadWatch.queue): time waiting behind other native work is not a stall. */
   queue?: <T>(wait: Promise<T>) => Promise<T>;
 }
 

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BuiltinServerConfig } from '../../../common/config/types.js';
 import { checkWhisperFile, readWhisperFile } from '../../../common/formats/whisper/read.js';
-import type { LoadContext } from '../../../servers/core/load/load-progress.js';
+import type { LoadWatch } from '../../../servers/core/engine.js';
 import { ModelRecord } from '../../../servers/core/model-states.js';
-import { createAsrOcrEngine, type AsrOcrHandle } from '../../../servers/asr-ocr/engine.js';
+import { createAsrOcrEngine } from '../../../servers/asr-ocr/engine.js';
+import type { AsrOcrHandle } from '../../../servers/asr-ocr/handle.js';
 import { loadWhisper } from '../../../servers/asr-ocr/whisper.js';
 import { writeDemoWhisper } from '../../../src/models/demo-whisper.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -23,7 +24,7 @@ vi.mock('../../../common/formats/whisper/read.js', { spy: true });
 const dir = tempDir();
 const file = join(dir, 'speech.bin');
 const server = { kind: 'asr-ocr', parallel: 1, threads: 1, models: [{ name: 'speech', type: 'asr', file }] };
-const ctx: LoadContext = { signal: new AbortController().signal, progress: () => {}, queue: (p) => p };
+const watch: LoadWatch = { signal: new AbortController().signal, progress: () => {}, queue: (p) => p };
 
 beforeAll(() => writeDemoWhisper(file, { seed: 's' }));
 beforeEach(() => vi.clearAllMocks());
@@ -37,7 +38,7 @@ describe('ASR engine: a whisper file is walked once per attempt', () => {
     const estimate = await engine.estimate!(m);
     expect(estimate.parts.weights).toBe((await readWhisperFile(file)).fileBytes);
     vi.clearAllMocks();
-    await engine.load(m, 1, ctx);
+    await engine.load(m, 1, watch);
     expect(checkWhisperFile).not.toHaveBeenCalled();
     expect(readWhisperFile).not.toHaveBeenCalled();
     expect(loadWhisper).toHaveBeenCalledTimes(1);
@@ -45,8 +46,8 @@ describe('ASR engine: a whisper file is walked once per attempt', () => {
 
   it('a load without an estimate (no memory gate) checks the file itself, every attempt', async () => {
     const m = record();
-    await engine.load(m, 1, ctx);
-    await engine.load(m, 2, ctx);
+    await engine.load(m, 1, watch);
+    await engine.load(m, 2, watch);
     expect(checkWhisperFile).toHaveBeenCalledTimes(2);
   });
 
@@ -55,7 +56,7 @@ describe('ASR engine: a whisper file is walked once per attempt', () => {
       { name: 'gone', type: 'asr', file: join(dir, 'gone.bin'), required: true },
       0,
     );
-    await expect(engine.load(m, 1, ctx)).rejects.toThrow(/gone\.bin: file not found/);
+    await expect(engine.load(m, 1, watch)).rejects.toThrow(/gone\.bin: file not found/);
     expect(loadWhisper).not.toHaveBeenCalled();
   });
 });

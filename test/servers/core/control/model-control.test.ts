@@ -64,7 +64,7 @@ function server(name: string, memory: { free: number; needs: number } = { free: 
   const gate = { free: () => memory.free } as unknown as MemoryGate;
   const identityOf = (m: ModelRecord<string>) => (m.file ? `id:${m.file}` : undefined);
   const control = new ModelControl<string>({
-    ...{ models, host, loader, gate, engine, native, memory: memo, emit, identityOf },
+    ...{ models, host, loader, gate, engine, native, memory: memo, emit, identityOf, alone: new Set<string>() },
     pollMs: 5,
   });
   const lease = () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimingEventInput } from '../../../../common/timing/events.js';
-import { loadModels, type Clock } from '../../../../servers/core/load/loader.js';
+import type { Clock } from '../../../../servers/core/clock.js';
+import { loadModels } from '../../../../servers/core/load/loader.js';
 import { ModelRecord, serverStatus } from '../../../../servers/core/model-states.js';
 
 const fakeClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
