@@ -44,17 +44,12 @@ function previousJournal(config: Config, server: string) {
 
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerArgs(kind);
-  const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, ModelRecord.of<H>(m, i)]));
+  // The table is filled once the emitter its records emit through exists.
+  const models: ModelTable<H> = new Map();
   const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
   const identityOf = (m: ModelRecord<H>) => identityOfModel(m.settings);
-  // The last process's journal is read before this one starts its own. It may name a model the config no longer has:
-  // that one is not held to account.
+  // The last process's journal is read before this one starts its own.
   const journal = previousJournal(config, server.name);
-  const identityByName = (name: string) => {
-    const m = models.get(name);
-    return m && identityOf(m);
-  };
-  const verdicts = judgeCrash(journal, memory, identityByName, isAlive, (name) => models.get(name)?.file);
   const native = new NativeWork(server.name, config.stateDir);
 
   const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
@@ -65,11 +60,18 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const lifecycle = new ServerLifecycle(models, () => metrics.preload());
   const emit = createEmitter(config.stateDir, server.name, (e) => lifecycle.observe(e));
   lifecycle.attach(emit);
+  server.models.forEach((m, i) => models.set(m.name, ModelRecord.of<H>(m, i, { models, emit })));
   emit({ event: 'server_start', ms: performance.now() });
+  // The journal may name a model the config no longer has: that one is not held to account.
+  const identityByName = (name: string) => {
+    const m = models.get(name);
+    return m && identityOf(m);
+  };
+  const verdicts = judgeCrash(journal, memory, identityByName, isAlive, (name) => models.get(name)?.file);
 
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
-  const { loader, alone, gate } = createServerLoader({ server, engine, native, memory, emit, identityOf, forceWarmup });
+  const { loader, alone, gate } = createServerLoader({ server, engine, native, memory, identityOf, forceWarmup });
   const control = new ModelControl<H>({ models, host, loader, gate, engine, native, memory, emit, identityOf, alone });
   const applier = new ConfigApplier<H>({ server, configFile: config.file, models, control, emit });
   wireControls(app, server.adminToken, {
@@ -81,7 +83,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   });
   engine.registerRoutes(app, host);
   const previousLoadMs = previousLoadTimes(server.order, config.stateDir, server.name);
-  const plan = new LoadPlan<H>({ order: server.order, previousLoadMs, memory, identityOf, emit });
+  const plan = new LoadPlan<H>({ order: server.order, previousLoadMs, memory, identityOf });
 
   const stopPrefetch = new AbortController();
   let prefetching = Promise.resolve();
@@ -105,7 +107,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   exitWhenParentGoes(() => stop());
   answerPings(liveness.healthy);
   feedSystemdWatchdog(liveness.healthy);
-  liveness.startDeepChecks((m) => host.use(m, 'check', (h) => engine.warmup(m, h)), emit);
+  liveness.startDeepChecks((m) => host.use(m, 'check', (h) => engine.warmup(m, h)));
 
   try {
     await app.listen({ host: server.host, port: server.port });

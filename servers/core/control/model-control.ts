@@ -9,7 +9,7 @@ import type { MemoryGate } from '../load/admission.js';
 import type { Loader } from '../load/loader.js';
 import type { ModelHost } from '../http/model-host.js';
 import type { ModelMemory } from '../native/model-memory.js';
-import { LOADING, ModelRecord, SERVING, type ModelTable } from '../model-states.js';
+import { LOADING, ModelRecord, SERVING, type ModelStage, type ModelTable } from '../model-states.js';
 import type { NativeWork } from '../native/native-work.js';
 import type { Engine } from '../engine.js';
 import type { Emit } from '../timing-emitter.js';
@@ -45,14 +45,17 @@ export interface ModelStep {
 
 export class ModelControl<H> {
   private readonly now: () => number;
+  /** Where the copies made here emit: the server's table and emitter. */
+  private readonly stage: ModelStage<H>;
 
   constructor(private readonly d: ModelControlDeps<H>) {
     this.now = d.now ?? (() => performance.now());
+    this.stage = { models: d.models, emit: d.emit };
   }
 
   /** A model new to the server: a record of its own, loaded like at start-up (a quarantined file stays out). */
   async add(settings: ModelConfig, index: number): Promise<ModelStep> {
-    const fresh = ModelRecord.of<H>(settings, index, 'reload');
+    const fresh = ModelRecord.of<H>(settings, index, this.stage, 'reload');
     this.d.models.set(fresh.name, fresh);
     await this.loadFresh(fresh);
     return this.step(fresh, 'add');
@@ -65,7 +68,7 @@ export class ModelControl<H> {
     await this.settled(m);
     const error = await this.unload(m, 'removed');
     if (this.d.models.get(name) === m) this.d.models.delete(name);
-    this.d.emit({ event: 'removed', model: name });
+    m.emit({ event: 'removed' });
     return { name, action: 'remove', ok: true, state: 'removed', ...(error ? { error } : {}) };
   }
 
@@ -83,53 +86,54 @@ export class ModelControl<H> {
     const old = this.d.models.get(settings.name);
     if (!old) return this.add(settings, index);
     await this.settled(old);
-    const fresh = ModelRecord.of<H>(settings, index, 'reload');
+    const fresh = ModelRecord.of<H>(settings, index, this.stage, 'reload');
     if (!SERVING.includes(old.state)) {
       // Nothing serves (failed, quarantined, unloaded): the new copy simply takes its place.
       this.d.models.set(fresh.name, fresh);
-      if (old.state !== 'unloaded') old.moveTo('unloaded');
+      if (old.state !== 'unloaded') old.moveTo('unloaded', { event: 'unload_end', detail: 'replaced', ms: 0 });
       await this.loadFresh(fresh);
       return this.step(fresh, 'swap');
     }
     const room = await this.roomForBoth(fresh);
     const started = this.now();
     const detail = room.fits ? 'side-by-side' : 'unload-first';
-    this.d.emit({ event: 'swap_start', model: fresh.name, detail, needs: room.needs, free: room.free });
+    const swapStart = { event: 'swap_start', detail, needs: room.needs, free: room.free } as const;
     if (room.fits) {
-      old.moveTo('swapping');
+      // The new copy loads off the table: its events show the model swapping, as /health does.
+      old.moveTo('swapping', swapStart);
       await this.loadFresh(fresh);
       if (fresh.state !== 'ready') {
-        old.moveTo('ready');
-        this.d.emit({ event: 'swap_failed', model: fresh.name, error: fresh.error, file: fresh.file });
+        old.moveTo('ready', { event: 'swap_failed', error: fresh.error, file: fresh.file });
         return { ...this.step(fresh, 'swap'), state: 'ready', error: `kept the old copy: ${fresh.error}` };
       }
       this.d.models.set(fresh.name, fresh);
-      this.d.emit({ event: 'swap_end', model: fresh.name, ms: this.now() - started });
+      fresh.emit({ event: 'swap_end', ms: this.now() - started });
       await this.unload(old, 'replaced');
       return this.step(fresh, 'swap');
     }
+    // The new copy takes the old one's place at once (queued); the old one drains and goes off the table.
     this.d.models.set(fresh.name, fresh);
+    fresh.emit(swapStart);
     await this.unload(old, 'replaced');
     await this.loadFresh(fresh);
-    if (fresh.state === 'ready') this.d.emit({ event: 'swap_end', model: fresh.name, ms: this.now() - started });
+    if (fresh.state === 'ready') fresh.emit({ event: 'swap_end', ms: this.now() - started });
     return this.step(fresh, 'swap');
   }
 
   /**
    * Drains and frees a copy: no new requests, those in flight finish (cancelled after `drainMs`), then the engine
-   * frees it as native work. A copy that holds nothing (failed, quarantined) is marked unloaded at once. Returns the
+   * frees it as native work. A copy that holds nothing (failed, quarantined) is unloaded at once. Returns the
    * error, if freeing failed or the engine never came back from a cancelled call (the copy is then left unfreed); the
    * copy is out of service either way.
    */
   async unload(m: ModelRecord<H>, why: 'replaced' | 'removed' | 'unloaded', drainMs = DRAIN_TIMEOUT_MS) {
     if (m.state === 'unloaded') return undefined;
     if (!SERVING.includes(m.state)) {
-      m.moveTo('unloaded');
+      m.moveTo('unloaded', { event: 'unload_end', detail: why, ms: 0 });
       return undefined;
     }
     const started = this.now();
-    m.moveTo('unloading');
-    this.d.emit({ event: 'unload_start', model: m.name, detail: why, requests: this.d.host.inflight(m) });
+    m.moveTo('unloading', { event: 'unload_start', detail: why, requests: this.d.host.inflight(m) });
     const { handle, cancelled, error: notFreed } = await this.d.host.retire(m, drainMs);
     let error = notFreed;
     if (handle !== undefined) {
@@ -137,18 +141,15 @@ export class ModelControl<H> {
         .run(m.name, 'unload', () => this.d.engine.unload(handle), { identity: m.identity })
         .catch((err: unknown) => (error = messageOf(err)));
     }
-    m.moveTo('unloaded');
-    const ms = this.now() - started;
-    this.d.emit({ event: 'unload_end', model: m.name, detail: why, ms, requests: cancelled, error });
+    m.moveTo('unloaded', { event: 'unload_end', detail: why, ms: this.now() - started, requests: cancelled, error });
     return error;
   }
 
   /** Lifts a quarantine: forgets the model's crashes and loads it again, alone. */
   release(m: ModelRecord<H>): void {
     this.d.memory.forget(m.name);
-    m.moveTo('queued');
     m.error = undefined;
-    this.d.emit({ event: 'released', model: m.name });
+    m.moveTo('queued', { event: 'released' });
     this.d.alone.add(m.name);
     void this.d.loader.load([m]);
   }
@@ -171,8 +172,7 @@ export class ModelControl<H> {
     if (memo.quarantined) {
       fresh.attempts = memo.attemptsUsed ?? 1;
       fresh.error = memo.quarantined;
-      fresh.moveTo('quarantined');
-      this.d.emit({ event: 'quarantined', model: fresh.name, attempt: fresh.attempts, error: fresh.error });
+      fresh.moveTo('quarantined', { event: 'quarantined', attempt: fresh.attempts, error: fresh.error });
       return;
     }
     await this.d.loader.load([fresh]);

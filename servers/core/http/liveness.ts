@@ -5,7 +5,6 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { LivenessSettings } from '../../../common/config/types.js';
 import type { ModelHost } from './model-host.js';
 import type { ModelRecord, ModelTable } from '../model-states.js';
-import type { Emit } from '../timing-emitter.js';
 
 /** Deep-check failures in a row that make a model unhealthy. */
 export const UNHEALTHY_AFTER = 2;
@@ -73,34 +72,33 @@ export class ServerLiveness<H> {
    * the next is due is not doubled. `check` must run through ModelHost.use (`(m) => host.use(m, 'check', (h) =>
    * engine.warmup(m, h))`), never straight to NativeWork: an unload then waits for it instead of freeing the copy.
    */
-  startDeepChecks(check: (m: ModelRecord<H>, handle: H) => Promise<void>, emit: Emit): void {
+  startDeepChecks(check: (m: ModelRecord<H>, handle: H) => Promise<void>): void {
     const periodMs = this.settings?.inferenceMs;
     if (!periodMs) return;
     const round = async () => {
       if (this.checking) return;
       this.checking = true;
-      await this.checkAll(check, emit).finally(() => (this.checking = false));
+      await this.checkAll(check).finally(() => (this.checking = false));
     };
     const timer = setInterval(() => void round(), periodMs);
     timer.unref();
     this.timers.push(timer);
   }
 
-  private async checkAll(check: (m: ModelRecord<H>, handle: H) => Promise<void>, emit: Emit): Promise<void> {
+  private async checkAll(check: (m: ModelRecord<H>, handle: H) => Promise<void>): Promise<void> {
     for (const m of this.models.values()) {
       if ((m.state !== 'ready' && m.state !== 'unhealthy') || m.handle === undefined) continue;
       const ok = await withTimeout(check(m, m.handle), this.settings!.timeoutMs * CHECK_TIMEOUTS);
-      this.record(m, ok, emit);
+      this.record(m, ok);
     }
   }
 
-  private record(m: ModelRecord<H>, ok: boolean, emit: Emit): void {
+  private record(m: ModelRecord<H>, ok: boolean): void {
     if (ok) {
       this.checks.ok += 1;
       m.checkFailuresInARow = 0;
       if (m.state === 'unhealthy') {
-        m.moveTo('ready');
-        emit({ event: 'healthy', model: m.name });
+        m.moveTo('ready', { event: 'healthy' });
       }
       return;
     }
@@ -108,10 +106,8 @@ export class ServerLiveness<H> {
     m.checkFailures += 1;
     m.checkFailuresInARow += 1;
     if (m.state === 'ready' && m.checkFailuresInARow >= UNHEALTHY_AFTER) {
-      m.moveTo('unhealthy');
-      emit({
+      m.moveTo('unhealthy', {
         event: 'unhealthy',
-        model: m.name,
         error: `failed its inference check ${UNHEALTHY_AFTER} times in a row`,
       });
     }

@@ -3,7 +3,7 @@
 // the first scrape or API request: never by the cold start itself or by health probes.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { MODEL_STATES } from '../../../common/protocol.js';
+import { MODEL_STATES } from '../../../common/model-state.js';
 import type { ModelRecord, ModelTable } from '../model-states.js';
 
 const PROBES = new Set(['/metrics', '/health', '/livez', '/v1/models/:name/ready']);

@@ -3,7 +3,6 @@
 import type { ModelRecord, ModelTable } from '../model-states.js';
 import type { Verdict } from '../native/crash-verdict.js';
 import type { ModelMemo, ModelMemory } from '../native/model-memory.js';
-import type { Emit } from '../timing-emitter.js';
 import { orderForLoading, type LoadOrder } from './ordering.js';
 
 /** What a model's memory says about loading it now: as usual, alone and last (a suspect), or not at all. */
@@ -21,7 +20,6 @@ export interface LoadPlanInputs<H> {
   memory: ModelMemory;
   /** The identity of the file the record's settings name, now. */
   identityOf: (model: ModelRecord<H>) => string | undefined;
-  emit: Emit;
 }
 
 export class LoadPlan<H> {
@@ -39,7 +37,6 @@ export class LoadPlan<H> {
    * models are not loaded at all. Reports each crash and quarantine in the timing log.
    */
   sort(models: ModelTable<H>, verdicts: Verdict[]): { normal: ModelRecord<H>[]; suspects: ModelRecord<H>[] } {
-    const { emit } = this.inputs;
     const normal: ModelRecord<H>[] = [];
     const suspects: ModelRecord<H>[] = [];
     for (const { model: m, memo, place } of this.place(models)) {
@@ -48,14 +45,13 @@ export class LoadPlan<H> {
         // A model convicted while serving had loaded once.
         m.attempts = memo.attemptsUsed ?? 1;
         m.error = memo.quarantined;
-        m.moveTo('quarantined');
-        emit({ event: 'quarantined', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
+        m.moveTo('quarantined', { event: 'quarantined', attempt: m.attempts, error: m.error, file: m.file });
       } else if (place === 'suspect') {
         m.attempts = memo.attemptsUsed ?? 0;
-        if (crash) emit({ event: 'crashed', model: m.name, attempt: m.attempts, error: crash, file: m.file });
+        if (crash) m.emit({ event: 'crashed', attempt: m.attempts, error: crash, file: m.file });
         suspects.push(m);
       } else {
-        if (crash) emit({ event: 'crashed', model: m.name, error: crash, file: m.file });
+        if (crash) m.emit({ event: 'crashed', error: crash, file: m.file });
         normal.push(m);
       }
     }

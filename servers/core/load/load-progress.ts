@@ -1,10 +1,10 @@
 // One load attempt's progress: reported as `load_progress` events at most four times a second, fed to memory
 // admission, and watched: an attempt whose progress does not advance for `stallTimeout` is aborted and fails with
 // where it stood, instead of waiting out the whole budget.
-import type { TimingEventInput } from '../../../common/timing/events.js';
 import { formatGiB } from '../../../common/memory/estimate.js';
 import type { Clock } from '../clock.js';
 import type { LoadWatch } from '../engine.js';
+import type { ModelEvent } from '../model-states.js';
 import type { Ticket } from './admission.js';
 
 const MIN_EVENT_GAP_MS = 250;
@@ -21,9 +21,9 @@ export class LoadProgress {
   private queued = 0;
 
   constructor(
-    private readonly model: string,
     private readonly attempt: number,
-    private readonly emit: (e: TimingEventInput) => void,
+    /** The model's record's emitter (it names the model). */
+    private readonly emit: (e: ModelEvent) => void,
     private readonly clock: Clock,
     private readonly stallTimeoutMs: number | undefined,
     /** Memory admission's ticket, once there is one: progress frees what the load had still to allocate. */
@@ -89,7 +89,6 @@ export class LoadProgress {
     this.lastEvent = now;
     this.emit({
       event: 'load_progress',
-      model: this.model,
       attempt: this.attempt,
       bytes: this.done,
       total,

@@ -1,8 +1,8 @@
 // The one loader both servers use: loads models in parallel under a cap, retries a failed load after a delay, times and
-// reports every step. One Loader per server, so loads started later (a lifted quarantine) share the same cap.
+// reports every step (through each model's record, which puts its state on the events). One Loader per server, so
+// loads started later (a lifted quarantine) share the same cap.
 import pLimit, { type LimitFunction } from 'p-limit';
 import { messageOf } from '../../../common/errors.js';
-import type { TimingEventInput } from '../../../common/timing/events.js';
 import type { MemoryEstimate } from '../../../common/memory/estimate.js';
 import { realClock, type Clock } from '../clock.js';
 import type { LoadWatch } from '../engine.js';
@@ -33,7 +33,6 @@ export interface LoaderOptions<H> {
   warm?: AfterLoad<H>;
   /** Called once a model's loading is over, ready or failed. */
   settled?(model: ModelRecord<H>): void;
-  emit(e: TimingEventInput): void;
   clock?: Clock;
 }
 
@@ -56,20 +55,17 @@ export class Loader<H> {
     for (;;) {
       if (await this.limit(() => this.attempt(m))) {
         m.error = undefined;
-        m.moveTo('ready');
         const again = m.origin === 'reload' ? { detail: 'reload' } : {};
-        opts.emit({ event: 'ready', model: m.name, attempt: m.attempts, ms: clock.now(), ...again });
+        m.moveTo('ready', { event: 'ready', attempt: m.attempts, ms: clock.now(), ...again });
         opts.settled?.(m);
         return;
       }
       if (m.attempts > opts.retries || m.retryable === false) {
-        m.moveTo('failed');
-        opts.emit({ event: 'failed', model: m.name, attempt: m.attempts, error: m.error, file: m.file });
+        m.moveTo('failed', { event: 'failed', attempt: m.attempts, error: m.error, file: m.file });
         opts.settled?.(m);
         return;
       }
-      m.moveTo('retrying');
-      opts.emit({ event: 'retry', model: m.name, attempt: m.attempts, ms: opts.retryDelayMs });
+      m.moveTo('retrying', { event: 'retry', attempt: m.attempts, ms: opts.retryDelayMs });
       await clock.sleep(opts.retryDelayMs);
     }
   }
@@ -80,23 +76,28 @@ export class Loader<H> {
    */
   private async attempt(m: ModelRecord<H>): Promise<boolean> {
     const { opts, clock } = this;
-    m.moveTo('loading');
     m.attempts += 1;
     const attempt = m.attempts;
-    opts.emit({ event: 'load_start', model: m.name, attempt, file: m.file });
+    m.moveTo('loading', { event: 'load_start', attempt, file: m.file });
     let started = clock.now();
     let ticket: Ticket | undefined;
     try {
       // The estimate reads the file's header: a dead mount stalls there, so it runs under the stall watch; waiting
       // for memory does not count.
-      const progress = new LoadProgress(m.name, attempt, opts.emit, clock, opts.stallTimeoutMs, () => ticket);
+      const progress = new LoadProgress(
+        attempt,
+        (e) => m.emit(e),
+        clock,
+        opts.stallTimeoutMs,
+        () => ticket,
+      );
       const handle = await progress.run(async (watch) => {
         ticket = await this.admit(m, watch);
         if (ticket) started = clock.now();
         return opts.load(m, attempt, watch);
       });
       m.loadMs = clock.now() - started;
-      opts.emit({ event: 'load_end', model: m.name, attempt, ms: m.loadMs });
+      m.emit({ event: 'load_end', attempt, ms: m.loadMs });
       await this.step(m, handle, opts.verify, 'verify_start', 'verify_end');
       const warmMs = await this.step(m, handle, opts.warm, 'warmup_start', 'warmup_end');
       if (warmMs !== undefined) {
@@ -108,8 +109,8 @@ export class Loader<H> {
     } catch (err) {
       m.error = messageOf(err);
       if ((err as { retryable?: boolean }).retryable === false) m.retryable = false;
-      if (m.state === 'waiting') m.moveTo('loading');
-      opts.emit({ event: 'load_failed', model: m.name, attempt, ms: clock.now() - started, error: m.error });
+      // A load refused while it waited for memory stays `waiting` until it retries or fails for good.
+      m.emit({ event: 'load_failed', attempt, ms: clock.now() - started, error: m.error });
       return false;
     } finally {
       ticket?.end();
@@ -122,13 +123,12 @@ export class Loader<H> {
     if (!gate || !estimate) return undefined;
     const need = await estimate(m);
     const admission = gate.admit(m.name, need, (free) => {
-      m.moveTo('waiting');
-      this.opts.emit({ event: 'memory_wait', model: m.name, attempt: m.attempts, needs: need.bytes, free });
+      m.moveTo('waiting', { event: 'memory_wait', attempt: m.attempts, needs: need.bytes, free });
     });
     const ticket = await watch.queue(admission);
-    const waited = m.state === 'waiting';
-    if (waited) m.moveTo('loading');
-    this.opts.emit({ event: 'admitted', model: m.name, attempt: m.attempts, needs: need.bytes, free: gate.free() });
+    const admitted = { event: 'admitted', attempt: m.attempts, needs: need.bytes, free: gate.free() } as const;
+    if (m.state === 'waiting') m.moveTo('loading', admitted);
+    else m.emit(admitted);
     return ticket;
   }
 
@@ -143,10 +143,10 @@ export class Loader<H> {
     const started = this.clock.now();
     const running = run?.(m, handle);
     if (!running) return undefined;
-    this.opts.emit({ event: start, model: m.name, attempt: m.attempts });
+    m.emit({ event: start, attempt: m.attempts });
     await running;
     const ms = this.clock.now() - started;
-    this.opts.emit({ event: end, model: m.name, attempt: m.attempts, ms });
+    m.emit({ event: end, attempt: m.attempts, ms });
     return ms;
   }
 }

@@ -5,7 +5,6 @@ import type { Engine } from '../engine.js';
 import type { ModelRecord } from '../model-states.js';
 import type { ModelMemory } from '../native/model-memory.js';
 import type { NativeWork } from '../native/native-work.js';
-import type { Emit } from '../timing-emitter.js';
 import { MemoryGate } from './admission.js';
 import { Loader } from './loader.js';
 
@@ -15,7 +14,6 @@ export interface ServerLoaderParts<H> {
   engine: Engine<H>;
   native: NativeWork;
   memory: ModelMemory;
-  emit: Emit;
   /** The identity of the file the record's settings name, now. */
   identityOf: (model: ModelRecord<H>) => string | undefined;
   /** `up --warmup`. */
@@ -42,7 +40,6 @@ export function createServerLoader<H>(p: ServerLoaderParts<H>): {
     retryDelayMs: server.retryDelayMs,
     stallTimeoutMs: server.stallTimeoutMs,
     gate,
-    emit: p.emit,
     estimate: engine.estimate && ((m) => engine.estimate!(m)),
     load: (m, attempt, watch) => {
       m.identity = p.identityOf(m);

@@ -8,6 +8,7 @@ import { createAsrOcrEngine } from '../../../servers/asr-ocr/engine.js';
 import type { AsrOcrHandle } from '../../../servers/asr-ocr/handle.js';
 import { loadWhisper } from '../../../servers/asr-ocr/whisper.js';
 import { writeDemoWhisper } from '../../../src/models/demo-whisper.js';
+import { stageWith } from '../../helpers/models.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 // No native runtime: whisper.cpp's module and the load after the check stand in.
@@ -31,7 +32,8 @@ beforeEach(() => vi.clearAllMocks());
 
 describe('ASR engine: a whisper file is walked once per attempt', () => {
   const engine = createAsrOcrEngine(server as BuiltinServerConfig);
-  const record = () => ModelRecord.of<AsrOcrHandle>({ name: 'speech', type: 'asr', file, required: true }, 0);
+  const record = () =>
+    ModelRecord.of<AsrOcrHandle>({ name: 'speech', type: 'asr', file, required: true }, 0, stageWith());
 
   it("the estimate's check spares the load its own; its size comes from the check", async () => {
     const m = record();
@@ -55,6 +57,7 @@ describe('ASR engine: a whisper file is walked once per attempt', () => {
     const m = ModelRecord.of<AsrOcrHandle>(
       { name: 'gone', type: 'asr', file: join(dir, 'gone.bin'), required: true },
       0,
+      stageWith(),
     );
     await expect(engine.load(m, 1, watch)).rejects.toThrow(/gone\.bin: file not found/);
     expect(loadWhisper).not.toHaveBeenCalled();

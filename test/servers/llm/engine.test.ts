@@ -9,6 +9,7 @@ import { ModelRecord } from '../../../servers/core/model-states.js';
 import { createLlmEngine } from '../../../servers/llm/engine.js';
 import type { LlmHandle } from '../../../servers/llm/handle.js';
 import { writeDemoLlama } from '../../../src/models/demo-llama.js';
+import { stageWith } from '../../helpers/models.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 // No native runtime: a fake instance whose model loads at once, and node-llama-cpp's estimate stood in.
@@ -43,7 +44,7 @@ beforeEach(() => vi.clearAllMocks());
 
 describe('LLM engine: the header is read once per attempt, node-llama-cpp asked once per file', () => {
   const engine = createLlmEngine(server);
-  const record = () => ModelRecord.of<LlmHandle>({ name: 'chat', file, required: true }, 0);
+  const record = () => ModelRecord.of<LlmHandle>({ name: 'chat', file, required: true }, 0, stageWith());
 
   it("the estimate's check gives the load its file size; a retry reuses the estimate", async () => {
     const m = record();
@@ -67,7 +68,11 @@ describe('LLM engine: the header is read once per attempt, node-llama-cpp asked 
   });
 
   it('a header the check refuses fails the attempt with the model, the file and the reason', async () => {
-    const gone = ModelRecord.of<LlmHandle>({ name: 'gone', file: join(dir, 'gone.gguf'), required: true }, 0);
+    const gone = ModelRecord.of<LlmHandle>(
+      { name: 'gone', file: join(dir, 'gone.gguf'), required: true },
+      0,
+      stageWith(),
+    );
     await expect(engine.estimate!(gone)).rejects.toThrow(`gone: ${join(dir, 'gone.gguf')}: file not found`);
     await expect(engine.load(gone, 1, watch)).rejects.toThrow(`gone: ${join(dir, 'gone.gguf')}: file not found`);
     expect(loadModel).not.toHaveBeenCalled();

@@ -6,6 +6,7 @@ import { ConfigApplier } from '../../../../servers/core/control/config-applier.j
 import { type HttpError } from '../../../../servers/core/http/http-error.js';
 import type { ModelControl, ModelStep } from '../../../../servers/core/control/model-control.js';
 import { ModelRecord } from '../../../../servers/core/model-states.js';
+import { stageWith, walk } from '../../../helpers/models.js';
 
 const config = (models: string, port = 8081) =>
   parseConfig(`servers:\n  llm:\n    kind: llm\n    port: ${port}\n    models:\n${models}`, '/srv/models.yaml', {});
@@ -16,9 +17,7 @@ function applier(start: Config = config(START)) {
   const server = start.servers[0] as BuiltinServerConfig;
   const models = new Map(
     server.models.map((m, i) => {
-      const r = ModelRecord.of<string>(m, i);
-      r.moveTo('loading');
-      r.moveTo('ready');
+      const r = walk(ModelRecord.of<string>(m, i, stageWith()), 'loading', 'ready');
       return [m.name, r];
     }),
   );
@@ -27,7 +26,7 @@ function applier(start: Config = config(START)) {
   const control = {
     add: async (s: ModelConfig, i: number) => {
       asked.push(`add ${s.name}`);
-      models.set(s.name, ModelRecord.of<string>(s, i));
+      models.set(s.name, ModelRecord.of<string>(s, i, stageWith()));
       return step(s.name, 'add');
     },
     remove: async (name: string) => {

@@ -10,6 +10,7 @@ import { ModelHost, WEDGE_GRACE_MS } from '../../../../servers/core/http/model-h
 import { ModelMemory, modelMemoryFile } from '../../../../servers/core/native/model-memory.js';
 import { ModelRecord } from '../../../../servers/core/model-states.js';
 import { NativeWork } from '../../../../servers/core/native/native-work.js';
+import { walk } from '../../../helpers/models.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();
@@ -28,14 +29,15 @@ function server(name: string, memory: { free: number; needs: number } = { free: 
   const folder = join(dir, name);
   const native = new NativeWork('llm', folder);
   const memo = new ModelMemory(modelMemoryFile(folder, 'llm'));
-  const chat = ModelRecord.of<string>(settings('chat'), 0);
-  chat.moveTo('loading');
-  chat.moveTo('ready');
+  const models = new Map<string, ModelRecord<string>>();
+  const events: TimingEventInput[] = [];
+  const emit = (e: TimingEventInput) => events.push(e);
+  const chat = walk(ModelRecord.of<string>(settings('chat'), 0, { models, emit }), 'loading', 'ready');
+  models.set('chat', chat);
+  events.length = 0;
   chat.handle = 'chat@chat.gguf';
   chat.identity = 'id:/m/chat.gguf';
-  const models = new Map([['chat', chat]]);
   const host = new ModelHost(models, native, memo, 60_000);
-  const events: TimingEventInput[] = [];
   const calls: string[] = [];
   const held = new Map<string, Promise<void>>();
   /** Holds the load of `file` until the returned function is called. */
@@ -44,12 +46,10 @@ function server(name: string, memory: { free: number; needs: number } = { free: 
     held.set(`/m/${file}`, new Promise<void>((resolve) => (release = resolve)));
     return release;
   };
-  const emit = (e: TimingEventInput) => events.push(e);
   const loader = new Loader<string>({
     concurrency: 2,
     retries: 0,
     retryDelayMs: 0,
-    emit,
     load: async (m) => {
       calls.push(`load ${basename(m.file!)}`);
       await held.get(m.file!);
@@ -78,6 +78,8 @@ function server(name: string, memory: { free: number; needs: number } = { free: 
 }
 
 const named = (events: TimingEventInput[]) => events.map((e) => e.event).filter((e) => !e.startsWith('load_'));
+/** Each event with the state it carries: the state of the copy the table holds under the model's name. */
+const shown = (events: TimingEventInput[]) => events.map((e) => `${e.event}:${e.state}`);
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe('a model swapped, unloaded or added on a running server', () => {
@@ -94,6 +96,15 @@ describe('a model swapped, unloaded or added on a running server', () => {
     expect(s.calls).toEqual(['load chat-q8.gguf', 'unload chat@chat.gguf']);
     expect(s.chat.state).toBe('unloaded');
     expect(named(s.events)).toEqual(['swap_start', 'ready', 'swap_end', 'unload_start', 'unload_end']);
+    expect(shown(s.events)).toEqual([
+      'swap_start:swapping',
+      'load_start:swapping',
+      'load_end:swapping',
+      'ready:swapping',
+      'swap_end:ready',
+      'unload_start:ready',
+      'unload_end:ready',
+    ]);
     expect(s.events[0]).toMatchObject({ detail: 'side-by-side', needs: 100, free: 1000 });
     expect(s.events.find((e) => e.event === 'ready')).toMatchObject({ detail: 'reload' });
   });
@@ -109,6 +120,15 @@ describe('a model swapped, unloaded or added on a running server', () => {
     await swapping;
     expect(s.lease()).toBe('chat@chat-q8.gguf');
     expect(s.events[0]).toMatchObject({ event: 'swap_start', detail: 'unload-first', needs: 100, free: 50 });
+    expect(shown(s.events)).toEqual([
+      'swap_start:queued',
+      'unload_start:queued',
+      'unload_end:queued',
+      'load_start:loading',
+      'load_end:loading',
+      'ready:ready',
+      'swap_end:ready',
+    ]);
   });
 
   it('keeps the old copy serving when the new one fails to load, and says so', async () => {
@@ -119,6 +139,13 @@ describe('a model swapped, unloaded or added on a running server', () => {
     expect(s.chat.state).toBe('ready');
     expect(s.calls).toEqual(['load bad.gguf']);
     expect(named(s.events)).toEqual(['swap_start', 'failed', 'swap_failed']);
+    expect(shown(s.events)).toEqual([
+      'swap_start:swapping',
+      'load_start:swapping',
+      'load_failed:swapping',
+      'failed:swapping',
+      'swap_failed:ready',
+    ]);
   });
 
   it('removes a model only after its request in flight has come back, then answers 404', async () => {
@@ -137,6 +164,7 @@ describe('a model swapped, unloaded or added on a running server', () => {
     expect(s.models.has('chat')).toBe(false);
     expect(() => s.host.lease('chat')).toThrow(/does not exist/);
     expect(s.events.find((e) => e.event === 'unload_start')).toMatchObject({ detail: 'removed', requests: 1 });
+    expect(shown(s.events)).toEqual(['unload_start:unloading', 'unload_end:unloaded', 'removed:unloaded']);
   });
 
   it('adds a new model through the loader, but not a file quarantined for crashing its server', async () => {
@@ -145,6 +173,30 @@ describe('a model swapped, unloaded or added on a running server', () => {
     s.memo.update('risky', 'id:/m/risky.gguf', (m) => (m.quarantined = 'crashed the llm server; quarantined'));
     expect(await s.control.add(settings('risky'), 2)).toMatchObject({ ok: false, state: 'quarantined' });
     expect(s.calls).toEqual(['load code.gguf']);
+    expect(s.events.filter((e) => e.model === 'risky').map((e) => `${e.event}:${e.state}`)).toEqual([
+      'quarantined:quarantined',
+    ]);
+  });
+
+  it('unloads a copy that holds nothing at once, and says so; a released quarantine loads again', async () => {
+    const s = server('nothing-held');
+    s.memo.update('risky', 'id:/m/risky.gguf', (m) => (m.quarantined = 'crashed the llm server; quarantined'));
+    await s.control.add(settings('risky'), 1);
+    const risky = s.models.get('risky')!;
+    s.control.release(risky);
+    while (risky.state !== 'ready') await tick();
+    await s.control.add(settings('bad'), 2);
+    expect(await s.control.unload(s.models.get('bad')!, 'unloaded')).toBeUndefined();
+    expect(s.models.get('bad')!.state).toBe('unloaded');
+    const of = (name: string) => shown(s.events.filter((e) => e.model === name));
+    expect(of('risky')).toEqual([
+      'quarantined:quarantined',
+      'released:queued',
+      'load_start:loading',
+      'load_end:loading',
+      'ready:ready',
+    ]);
+    expect(of('bad')).toEqual(['load_start:loading', 'load_failed:loading', 'failed:failed', 'unload_end:unloaded']);
   });
 
   it('leaves a copy unfreed, and says so, when its engine does not come back from a cancelled request', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../../servers/core/http/http-error.js';
 import { ServerLiveness, UNHEALTHY_AFTER } from '../../../../servers/core/http/liveness.js';
 import { WEDGE_GRACE_MS } from '../../../../servers/core/http/model-host.js';
-import { hostOver, readyModels } from '../../../helpers/models.js';
+import { hostOver, readyModels, readyStage, walk } from '../../../helpers/models.js';
 
 const busyWait = (ms: number) => {
   const end = Date.now() + ms;
@@ -24,24 +24,24 @@ describe('server liveness', () => {
   });
 
   it('turns a model unhealthy after two failed inference checks in a row, ready again after one passes', async () => {
-    const models = readyModels('chat', 'code');
+    const stage = readyStage('chat', 'code');
+    const models = stage.models;
     const settings = { periodMs: 20, timeoutMs: 50, failures: 3, inferenceMs: 20 };
     const liveness = new ServerLiveness(settings, models, hostOver(models, 60_000).host, 10_000);
     let chatWorks = false;
-    const events: string[] = [];
-    liveness.startDeepChecks(
-      async (m) => {
-        if (m.name === 'chat' && !chatWorks) throw new Error('no answer');
-      },
-      (e) => events.push(`${e.model} ${e.event}`),
-    );
+    liveness.startDeepChecks(async (m) => {
+      if (m.name === 'chat' && !chatWorks) throw new Error('no answer');
+    });
     while (models.get('chat')!.state !== 'unhealthy') await new Promise((r) => setTimeout(r, 10));
     expect(models.get('chat')!.checkFailuresInARow).toBe(UNHEALTHY_AFTER);
     expect(models.get('code')!.state).toBe('ready');
     expect(liveness.report().alive).toBe(true);
     chatWorks = true;
     while (models.get('chat')!.state !== 'ready') await new Promise((r) => setTimeout(r, 10));
-    expect(events).toEqual(['chat unhealthy', 'chat healthy']);
+    expect(stage.events.map((e) => `${e.model} ${e.event} ${e.state}`)).toEqual([
+      'chat unhealthy unhealthy',
+      'chat healthy ready',
+    ]);
     expect(liveness.checks.failed).toBeGreaterThanOrEqual(UNHEALTHY_AFTER);
     liveness.stop();
   });
@@ -52,10 +52,7 @@ describe('server liveness', () => {
     const liveness = new ServerLiveness(settings, models, hostOver(models, 60_000).host, 10_000);
     let calls = 0;
     let answer!: () => void;
-    liveness.startDeepChecks(
-      () => ((calls += 1), new Promise<void>((resolve) => (answer = resolve))),
-      () => {},
-    );
+    liveness.startDeepChecks(() => ((calls += 1), new Promise<void>((resolve) => (answer = resolve))));
     await new Promise((r) => setTimeout(r, 80));
     expect(calls).toBe(1);
     answer();
@@ -66,7 +63,7 @@ describe('server liveness', () => {
 
   it('is not alive once every loaded model failed its inference check', () => {
     const models = readyModels('chat');
-    models.get('chat')!.moveTo('unhealthy');
+    walk(models.get('chat')!, 'unhealthy');
     const liveness = new ServerLiveness(undefined, models, hostOver(models, 60_000).host, 10_000);
     expect(liveness.report()).toMatchObject({ alive: false, reason: 'every model failed its inference check' });
     liveness.stop();

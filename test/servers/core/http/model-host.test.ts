@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../../../servers/core/http/http-error.js';
 import { WEDGE_GRACE_MS, type ModelHost } from '../../../../servers/core/http/model-host.js';
 import type { NativeWork } from '../../../../servers/core/native/native-work.js';
-import { hostOver, readyModel } from '../../../helpers/models.js';
+import { hostOver, readyModel, walk } from '../../../helpers/models.js';
 
 function hostWith(requestTimeoutMs = 60_000) {
   const m = readyModel('chat', 'copy-1');
@@ -55,7 +55,7 @@ describe('ModelHost on an unload', () => {
     const one = request(host);
     const two = request(host);
     expect(host.inflight(m)).toBe(2);
-    m.moveTo('unloading');
+    walk(m, 'unloading');
     let retired: unknown;
     const retiring = host.retire(m, 60_000).then((r) => (retired = r));
     await one.finish();
@@ -73,7 +73,7 @@ describe('ModelHost on an unload', () => {
   it('cancels what is still running at the drain timeout, and waits for it to come back', async () => {
     const { m, host } = hostWith();
     const slow = request(host);
-    m.moveTo('unloading');
+    walk(m, 'unloading');
     const retired = await host.retire(m, 20);
     expect(slow.aborted()).toBe(true);
     expect(retired).toEqual({ handle: 'copy-1', cancelled: 1 });
@@ -83,10 +83,10 @@ describe('ModelHost on an unload', () => {
   it('refuses new requests while unloading and unloaded; a lease taken before the copy went asks again', async () => {
     const { m, host } = hostWith();
     const early = host.lease('chat');
-    m.moveTo('unloading');
+    walk(m, 'unloading');
     expect(statusOf(() => host.lease('chat'))).toEqual([503, undefined]);
     await host.retire(m, 1000);
-    m.moveTo('unloaded');
+    walk(m, 'unloaded');
     expect(statusOf(() => host.lease('chat'))).toEqual([503, undefined]);
     const late = await early.run(async () => 'ran').catch((e: HttpError) => [e.status, e.headers['retry-after']]);
     expect(late).toEqual([503, '1']);
@@ -96,7 +96,7 @@ describe('ModelHost on an unload', () => {
     const { m, host } = hostWith();
     let finish!: () => void;
     const warming = host.use(m, 'warmup', (h) => new Promise<string>((resolve) => (finish = () => resolve(h))));
-    m.moveTo('unloading');
+    walk(m, 'unloading');
     let retired: unknown;
     const retiring = host.retire(m, 60_000).then((r) => (retired = r));
     await new Promise((r) => setImmediate(r));
@@ -117,7 +117,7 @@ describe('ModelHost on an unload', () => {
       const stuck = host.lease('chat').run(() => new Promise<never>(() => {}));
       void stuck.catch(() => {});
       await vi.advanceTimersByTimeAsync(0);
-      m.moveTo('unloading');
+      walk(m, 'unloading');
       let retired: unknown;
       void host.retire(m, 20).then((r) => (retired = r));
       await vi.advanceTimersByTimeAsync(20 + WEDGE_GRACE_MS - 1);
@@ -140,7 +140,7 @@ describe('ModelHost on an unload', () => {
     const suspect = aloneWork(native);
     let ran = false;
     const request = host.lease('chat').run(async () => (ran = true));
-    m.moveTo('unloading');
+    walk(m, 'unloading');
     expect(await host.retire(m, 10)).toEqual({ handle: 'copy-1', cancelled: 1 });
     await suspect.release();
     expect(await request.catch((e: HttpError) => e.status)).toBe(503);
@@ -149,7 +149,7 @@ describe('ModelHost on an unload', () => {
 
   it('serves from a swapping copy', () => {
     const { m, host } = hostWith();
-    m.moveTo('swapping');
+    walk(m, 'swapping');
     expect(host.lease('chat').handle).toBe('copy-1');
   });
 });

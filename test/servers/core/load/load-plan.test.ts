@@ -29,7 +29,6 @@ describe('the loading order', () => {
       previousLoadMs,
       memory,
       identityOf: () => 'id',
-      emit: () => {},
     });
     const order = plan.loadingOrder(models()).map((m) => m.name);
     const { normal, suspects } = plan.sort(models(), []);

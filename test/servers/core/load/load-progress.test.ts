@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TimingEventInput } from '../../../../common/timing/events.js';
+import type { ModelEvent } from '../../../../servers/core/model-states.js';
 import { LoadProgress, StallError } from '../../../../servers/core/load/load-progress.js';
 
 const clock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
@@ -10,12 +10,12 @@ describe('load progress', () => {
   afterEach(() => vi.useRealTimers());
 
   it('reports at most four times a second, always the end, with the rate', async () => {
-    const events: TimingEventInput[] = [];
-    const p = new LoadProgress('chat', 1, (e) => events.push(e), clock, undefined);
-    await p.run(async (ctx) => {
+    const events: ModelEvent[] = [];
+    const p = new LoadProgress(1, (e) => events.push(e), clock, undefined);
+    await p.run(async (watch) => {
       for (let i = 1; i <= 20; i++) {
         await vi.advanceTimersByTimeAsync(100);
-        ctx.progress(i * 50e6, 1000e6);
+        watch.progress(i * 50e6, 1000e6);
       }
     });
     const fractions = events.map((e) => e.fraction);
@@ -26,11 +26,11 @@ describe('load progress', () => {
   });
 
   it('fails an attempt whose progress stops, saying where it stood, and aborts the load', async () => {
-    const p = new LoadProgress('big', 1, () => {}, clock, 30_000);
+    const p = new LoadProgress(1, () => {}, clock, 30_000);
     let signal: AbortSignal | undefined;
-    const attempt = p.run(async (ctx) => {
-      signal = ctx.signal;
-      ctx.progress(0.41 * 20 * GB, 20 * GB);
+    const attempt = p.run(async (watch) => {
+      signal = watch.signal;
+      watch.progress(0.41 * 20 * GB, 20 * GB);
       return new Promise(() => {});
     });
     const failed = attempt.catch((e: unknown) => e);
@@ -42,10 +42,10 @@ describe('load progress', () => {
   });
 
   it('does not count waiting for a free engine instance as a stall', async () => {
-    const p = new LoadProgress('queued', 1, () => {}, clock, 1000);
-    const done = p.run(async (ctx) => {
-      await ctx.queue(new Promise((r) => setTimeout(r, 5000)));
-      ctx.progress(1, 1);
+    const p = new LoadProgress(1, () => {}, clock, 1000);
+    const done = p.run(async (watch) => {
+      await watch.queue(new Promise((r) => setTimeout(r, 5000)));
+      watch.progress(1, 1);
       return 'loaded';
     });
     await vi.advanceTimersByTimeAsync(6000);

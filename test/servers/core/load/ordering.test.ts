@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ModelRecord, serverStatus } from '../../../../servers/core/model-states.js';
 import { lastLoadTimes, orderForLoading } from '../../../../servers/core/load/ordering.js';
+import { walk } from '../../../helpers/models.js';
 
 const model = (name: string, priority: number, required = true) => new ModelRecord(name, undefined, priority, required);
-const settle = (m: ModelRecord<unknown>, to: 'ready' | 'failed') => {
-  m.moveTo('loading');
-  m.moveTo(to);
-};
+const settle = (m: ModelRecord<unknown>, to: 'ready' | 'failed') => walk(m, 'loading', to);
 
 describe('load order', () => {
   it('loads lower priority first, keeping config order among equals', () => {

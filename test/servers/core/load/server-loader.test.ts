@@ -8,6 +8,7 @@ import { createServerLoader } from '../../../../servers/core/load/server-loader.
 import { ModelRecord } from '../../../../servers/core/model-states.js';
 import { ModelMemory, modelMemoryFile } from '../../../../servers/core/native/model-memory.js';
 import { NativeWork } from '../../../../servers/core/native/native-work.js';
+import { stageWith } from '../../../helpers/models.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();
@@ -37,12 +38,15 @@ describe('the server loader', () => {
       engine,
       native,
       memory: new ModelMemory(modelMemoryFile(join(dir, 'queued'), 'llm')),
-      emit: (e) => void events.push(e),
       identityOf: () => 'id',
       forceWarmup: false,
     });
     const suspect = native.run('suspect', 'request', () => new Promise((r) => setTimeout(r, 5000)), { alone: true });
-    const chat = new ModelRecord<string>('chat', '/models/chat.gguf');
+    const chat = ModelRecord.of<string>(
+      { name: 'chat', file: '/models/chat.gguf', required: true },
+      0,
+      stageWith(events),
+    );
     const loading = loader.load([chat]);
     await vi.advanceTimersByTimeAsync(6000);
     await Promise.all([suspect, loading]);
