@@ -27,6 +27,7 @@ import { ModelMemory, modelMemoryFile } from './native/model-memory.js';
 import { NativeWork } from './native/native-work.js';
 import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
 import { readServerArgs } from './server-args.js';
+import { exit, killSelfAfter } from './shutdown.js';
 import { createEmitter } from './timing-emitter.js';
 
 /** A model without a file (OCR language data from a package) is known by its name. */
@@ -139,26 +140,4 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     alone.add(m.name);
     await loader.load([m]);
   }
-}
-
-/**
- * A stop must end even when native work cannot: a load blocked in read(2) on a dead mount or a FIFO holds a libuv
- * thread, and `process.exit()` joins the thread pool, so it would wait for that read forever. With work still in the
- * pool the server kills itself instead (the crash journal was emptied first, so the next start blames no model); so it
- * does, too, when closing the engine takes longer than the grace period. Either way no orphan outlives a supervisor
- * that was killed itself.
- */
-function exit(code: number, nativeBusy: boolean): void {
-  const pending = process.getActiveResourcesInfo().filter((r) => r.startsWith('FSReq'));
-  if (!nativeBusy && pending.length === 0) process.exit(code);
-  const what = nativeBusy ? 'native work' : `${pending.length} file operation${pending.length === 1 ? '' : 's'}`;
-  process.stderr.write(`modelctl server: ${what} still running; exiting without waiting for it\n`);
-  process.kill(process.pid, 'SIGKILL');
-}
-
-function killSelfAfter(ms: number): void {
-  setTimeout(() => {
-    process.stderr.write(`modelctl server: did not stop within ${ms} ms; killing itself\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }, ms).unref();
 }
