@@ -1,5 +1,5 @@
 // What a server kind (llm, asr-ocr) plugs into the shared start-up: how it loads, sizes, warms, serves and frees a
-// model. The core holds no engine code; an engine sees the core only through ModelRecord, LoadWatch and ModelHost.
+// model. In a file of its own, so that the parts that call an engine (loader, controls) need not import the start-up.
 import type { FastifyInstance } from 'fastify';
 import type { BuiltinServerConfig, Config } from '../../common/config/types.js';
 import type { MemoryEstimate } from '../../common/memory/estimate.js';
