@@ -95,6 +95,7 @@ export class ModelRecord<H> {
     return m;
   }
 
+  /** Where the model is in its lifecycle; only `moveTo` changes it. */
   get state(): ModelState {
     return this.#state;
   }
