@@ -1,5 +1,5 @@
-// The one error type routes throw (the app's error handler turns it into an OpenAI-style JSON error body), and the errors
-// every route words the same way: a body that does not parse, a model this server does not know.
+// The one error type routes throw (the app's error handler turns it into an OpenAI-style JSON error body), and the
+// errors every route words the same way: a body that does not parse, a model this server does not know.
 import type { ModelTable } from '../model-states.js';
 
 export class HttpError extends Error {

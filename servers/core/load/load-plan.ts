@@ -22,7 +22,7 @@ export interface LoadPlanInputs<H> {
   identityOf: (model: ModelRecord<H>) => string | undefined;
 }
 
-/** The start-up's plan, worked out from the crash memory each time it is asked (prefetch asks first, then the loads). */
+/** The start-up's plan, worked out from the crash memory each time it is asked (prefetch first, then the loads). */
 export class LoadPlan<H> {
   constructor(private readonly inputs: LoadPlanInputs<H>) {}
 
