@@ -2,7 +2,7 @@
 // inference per model inside its load) and on later ones (nothing: the check is skipped), against `verify: off`.
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { modelMemoryFile } from '../servers/core/model-memory.js';
+import { modelMemoryFile } from '../servers/core/native/model-memory.js';
 import { compareVariants, configYaml, demoLlama, modelEntries, saveResult } from './lib.js';
 
 const DIR = resolve('.modelctl/bench');

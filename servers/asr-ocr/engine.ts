@@ -5,14 +5,13 @@ import { ModelLoadError, messageOf } from '../../common/errors.js';
 import { checkWhisperFile } from '../../common/formats/whisper/read.js';
 import { estimateModelFile } from '../../common/memory/model-file.js';
 import type { ModelRecord } from '../core/model-states.js';
-import type { Engine } from '../core/run-server.js';
-import { loadOcr, type OcrModel } from './ocr.js';
+import type { Engine } from '../core/engine.js';
+import type { AsrOcrHandle } from './handle.js';
+import { loadOcr } from './ocr.js';
 import { registerAsrOcrRoutes } from './routes.js';
-import { loadWhisper, type AsrModel } from './whisper.js';
+import { loadWhisper } from './whisper.js';
 import { WHISPER_RATE } from './wav.js';
 import { blankPng } from './blank-png.js';
-
-export type AsrOcrHandle = { type: 'asr'; asr: AsrModel } | { type: 'ocr'; ocr: OcrModel };
 
 export const DEFAULT_OCR_LANGUAGE = 'eng';
 
@@ -51,14 +50,14 @@ export function createAsrOcrEngine(server: BuiltinServerConfig): Engine<AsrOcrHa
         throw new ModelLoadError(m.name, m.file, messageOf(err), { cause: err });
       }
     },
-    async load(m: ModelRecord<AsrOcrHandle>, _attempt, ctx) {
+    async load(m: ModelRecord<AsrOcrHandle>, _attempt, watch) {
       const model = m.settings;
       const where = model.type === 'ocr' ? `@tesseract.js-data/${model.language ?? DEFAULT_OCR_LANGUAGE}` : m.file;
       try {
         if (model.type === 'asr' && !checked.delete(m.name)) await checkWhisperFile(m.file!);
         const handle: AsrOcrHandle =
           model.type === 'asr'
-            ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads, ctx) }
+            ? { type: 'asr', asr: await loadWhisper(m.file!, server.parallel, threads, watch) }
             : { type: 'ocr', ocr: await loadOcr(model.language ?? DEFAULT_OCR_LANGUAGE, server.parallel) };
         loaded.add(handle);
         return handle;

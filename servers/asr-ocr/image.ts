@@ -1,5 +1,5 @@
 // Recognizes the image formats the OCR route takes by their first bytes, not by what the client claims.
-import { HttpError } from '../core/http-error.js';
+import { HttpError } from '../core/http/http-error.js';
 
 const SIGNATURES: [string, number[]][] = [
   ['png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],

@@ -2,7 +2,7 @@
 // nothing is fetched.
 import { createRequire } from 'node:module';
 import type { Worker } from 'tesseract.js';
-import { ElasticPool } from '../core/pool.js';
+import { ElasticPool } from '../core/native/pool.js';
 
 export interface OcrResult {
   text: string;

@@ -1,9 +1,9 @@
 // HTTP routes of the ASR/OCR server: OpenAI-compatible transcriptions and an OCR endpoint.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from '../core/http-error.js';
-import type { Lease, ModelHost } from '../core/model-host.js';
-import { acceptUploads, readUpload } from '../core/upload.js';
-import type { AsrOcrHandle } from './engine.js';
+import { HttpError } from '../core/http/http-error.js';
+import type { Lease, ModelHost } from '../core/http/model-host.js';
+import { acceptUploads, readUpload } from '../core/http/upload.js';
+import type { AsrOcrHandle } from './handle.js';
 import { sniffImage } from './image.js';
 import { parseWav, toWhisperPcm } from './wav.js';
 

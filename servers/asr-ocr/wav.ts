@@ -1,6 +1,6 @@
 // WAV in, whisper's input out: 16-bit mono 16 kHz PCM. Any PCM/float rate and channel count is converted; anything else
 // is refused.
-import { HttpError } from '../core/http-error.js';
+import { HttpError } from '../core/http/http-error.js';
 
 export const WHISPER_RATE = 16_000;
 

@@ -1,9 +1,9 @@
 // whisper.cpp speech-to-text through @fugood/whisper.node. A context runs one transcription at a time, so requests
 // borrow one from a pool.
 import type { WhisperContext } from '@fugood/whisper.node';
-import type { LoadContext } from '../core/load-progress.js';
-import { ElasticPool } from '../core/pool.js';
-import { readThrough } from '../core/read-through.js';
+import type { LoadWatch } from '../core/engine.js';
+import { ElasticPool } from '../core/native/pool.js';
+import { readThrough } from '../core/load/read-through.js';
 
 export interface Transcription {
   text: string;
@@ -26,9 +26,9 @@ export async function loadWhisper(
   file: string,
   parallel: number,
   threads: number,
-  ctx: LoadContext,
+  watch: LoadWatch,
 ): Promise<AsrModel> {
-  await readThrough(file, (done, total) => ctx.progress(done, total), ctx.signal);
+  await readThrough(file, (done, total) => watch.progress(done, total), watch.signal);
   const { initWhisper } = await import('@fugood/whisper.node');
   const contexts = new ElasticPool<WhisperContext>(() => initWhisper({ filePath: file, useGpu: false }), parallel);
   await contexts.start();

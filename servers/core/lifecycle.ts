@@ -1,8 +1,7 @@
 // The server's side of readiness: from its models' states it tells the supervisor (and systemd) once when it is
 // serving, once when it is ready (or degraded: every required model ready or quarantined), or once that it failed.
 import type { TimingEvent } from '../../common/timing/events.js';
-import type { ModelTable } from './http.js';
-import { serverStatus } from './model-states.js';
+import { serverStatus, type ModelTable } from './model-states.js';
 import { notifySystemd, signalParent } from './ready-signal.js';
 import type { Emit } from './timing-emitter.js';
 

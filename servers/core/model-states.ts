@@ -1,10 +1,15 @@
 // A model's lifecycle, one explicit state machine: queued → loading → retrying → ready | failed, quarantined for a
 // model that crashed its server (lifted by hand back to queued), and on a reload: swapping (serves while its new copy
-// loads; back to ready if that fails), unloading (drains its requests) → unloaded. A new copy is a new record.
+// loads; back to ready if that fails), unloading (drains its requests) → unloaded. A new copy is a new record. The
+// record's `moveTo` is the only writer of its state, and every move is a timing event that carries the state, so no
+// reader (the supervisor, the live view) works a state out from an event's name.
 import type { ModelConfig } from '../../common/config/types.js';
-import type { ModelState, ModelStatusBody, ServerStatus } from '../../common/protocol.js';
+import type { ModelState } from '../../common/model-state.js';
+import type { ModelStatusBody, ServerStatus } from '../../common/protocol.js';
+import type { MODEL_EVENTS, TimingEventInput } from '../../common/timing/events.js';
 
-const ALLOWED: Record<ModelState, readonly ModelState[]> = {
+/** The allowed moves: from each state, the states it may move to. */
+export const MOVES: Readonly<Record<ModelState, readonly ModelState[]>> = {
   queued: ['loading', 'quarantined', 'unloaded'],
   loading: ['waiting', 'ready', 'retrying', 'failed'],
   waiting: ['loading', 'retrying', 'failed'],
@@ -18,6 +23,21 @@ const ALLOWED: Record<ModelState, readonly ModelState[]> = {
   quarantined: ['queued', 'unloaded'],
 };
 
+/** A server's models by name: the copy each name stands for now, what /health lists. */
+export type ModelTable<H> = Map<string, ModelRecord<H>>;
+
+/** An event about one model as its record emits it: the record adds the model's name and its state. */
+export type ModelEvent = Omit<TimingEventInput, 'event' | 'model' | 'state'> & { event: (typeof MODEL_EVENTS)[number] };
+
+/**
+ * What a record plays on: the server's table (which copy each name stands for) and its emitter. A record made without
+ * one (unit tests) is alone on an empty stage and its events go nowhere.
+ */
+export interface ModelStage<H> {
+  models: ModelTable<H>;
+  emit(e: TimingEventInput): void;
+}
+
 /** States in which a model serves requests. */
 export const SERVING: readonly ModelState[] = ['ready', 'unhealthy', 'swapping'];
 /** States a load is still under way in: a reload of the model waits until it settles. */
@@ -25,7 +45,7 @@ export const LOADING: readonly ModelState[] = ['queued', 'loading', 'waiting', '
 
 /** One model inside a server: its state and the figures /health reports. `handle` is what the engine loaded. */
 export class ModelRecord<H> {
-  state: ModelState = 'queued';
+  #state: ModelState = 'queued';
   attempts = 0;
   loadMs?: number;
   /** Duration of the last warm-up; set once the model is warm. */
@@ -57,22 +77,49 @@ export class ModelRecord<H> {
     public priority = 0,
     public required = true,
     settings?: ModelConfig,
+    private readonly stage: ModelStage<H> = { models: new Map(), emit: () => {} },
   ) {
     this.settings = settings ?? { name, required, priority, ...(file ? { file } : {}) };
   }
 
-  /** A record for the `index`-th model of a server's section. */
-  static of<H>(settings: ModelConfig, index: number, origin: 'start' | 'reload' = 'start'): ModelRecord<H> {
-    const m = new ModelRecord<H>(settings.name, settings.file, settings.priority ?? index, settings.required, settings);
+  /** A record for the `index`-th model of a server's section, emitting on `stage`. */
+  static of<H>(
+    settings: ModelConfig,
+    index: number,
+    stage: ModelStage<H>,
+    origin: 'start' | 'reload' = 'start',
+  ): ModelRecord<H> {
+    const { name, file, priority, required } = settings;
+    const m = new ModelRecord<H>(name, file, priority ?? index, required, settings, stage);
     m.origin = origin;
     return m;
   }
 
-  /** Moves to `next`; a move the table does not allow is a bug and throws. */
-  moveTo(next: ModelState): void {
-    if (!ALLOWED[this.state].includes(next))
-      throw new Error(`model ${this.name}: ${this.state} → ${next} is not allowed`);
-    this.state = next;
+  /** Where the model is in its lifecycle; only `moveTo` changes it. */
+  get state(): ModelState {
+    return this.#state;
+  }
+
+  /**
+   * Moves to `next` and emits `event` for the move, with the state on it: the one place a state changes. A move the
+   * table does not allow is a bug and throws.
+   */
+  moveTo(next: ModelState, event: ModelEvent): void {
+    if (!MOVES[this.#state].includes(next))
+      throw new Error(`model ${this.name}: ${this.#state} → ${next} is not allowed`);
+    this.#state = next;
+    this.emit(event);
+  }
+
+  /**
+   * Emits an event about this model with the state its clients see (what /health lists): this copy's, or, while the
+   * table holds another copy under the name (the new copy of a side-by-side swap while it loads, the old one once
+   * replaced), that copy's. So the model stays `swapping` through its new copy's load, and the old copy's unload after
+   * a swap does not show.
+   */
+  emit(event: ModelEvent): void {
+    const shown = this.stage.models.get(this.name) ?? this;
+    this.stage.emit({ ...event, model: this.name, state: shown.state });
   }
 
   toJSON(): ModelStatusBody {

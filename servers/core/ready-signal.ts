@@ -9,7 +9,7 @@ export function signalParent(message: ServerMessage): void {
 
 /**
  * Answers the supervisor's pings at once: a pong proves the event loop turns. `healthy` is the whole liveness verdict
- * (liveness.ts): the event loop was not blocked too long, no engine is wedged, and not every model failed its deep
+ * (http/liveness.ts): the event loop was not blocked too long, no engine is wedged, and not every model failed its deep
  * inference check.
  */
 export function answerPings(healthy: () => boolean): void {

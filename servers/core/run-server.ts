@@ -1,51 +1,34 @@
 // The start-up both servers share: config → hold the models of the last crash to account → listen at once → runtime →
 // load (suspects alone, last) → report serving and ready; warm-up, quarantine release, per-model load/unload and the
-// config's section applied again on demand (control-wiring.ts); stop cleanly on a signal or when the parent goes.
-import { existsSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import type { BuiltinServerConfig, Config, ModelConfig } from '../../common/config/types.js';
+// config's section applied again on demand (control/); stop cleanly on a signal or when the parent goes. The one place
+// where a server's objects are made, each given the collaborators it needs.
+import type { Config, ModelConfig } from '../../common/config/types.js';
 import { readCrashJournal } from '../../common/crash-journal.js';
 import { messageOf } from '../../common/errors.js';
 import { fileIdentity } from '../../common/file-identity.js';
 import { isAlive } from '../../common/processes.js';
 import type { BuiltinKind } from '../../common/protocol.js';
-import { readTimingEvents } from '../../common/timing/reader.js';
-import { timingLogFile } from '../../common/timing/writer.js';
-import type { MemoryEstimate } from '../../common/memory/estimate.js';
-import { judgeCrash } from './crash-verdict.js';
-import type { LoadContext } from './load-progress.js';
-import { wireControls } from './control-wiring.js';
-import { buildApp, type ModelTable } from './http.js';
+import { ConfigApplier } from './control/config-applier.js';
+import { wireControls } from './control/control-wiring.js';
+import { ModelControl } from './control/model-control.js';
+import type { EngineFactory } from './engine.js';
+import { buildApp } from './http/app.js';
+import { ServerLiveness } from './http/liveness.js';
+import { registerMetrics } from './http/metrics.js';
+import { ModelHost } from './http/model-host.js';
 import { ServerLifecycle } from './lifecycle.js';
-import { ServerLiveness } from './liveness.js';
-import { createServerLoader, loadingOrder, planLoads } from './load-plan.js';
-import { registerMetrics } from './metrics.js';
-import { ModelHost } from './model-host.js';
-import { ModelMemory, modelMemoryFile } from './model-memory.js';
-import { ModelRecord } from './model-states.js';
-import { NativeWork } from './native-work.js';
-import { lastLoadTimes } from './ordering.js';
+import { LoadPlan } from './load/load-plan.js';
+import { previousLoadTimes } from './load/ordering.js';
+import { prefetch } from './load/prefetch.js';
+import { createServerLoader } from './load/server-loader.js';
+import { ModelRecord, type ModelTable } from './model-states.js';
+import { judgeCrash } from './native/crash-verdict.js';
+import { ModelMemory, modelMemoryFile } from './native/model-memory.js';
+import { NativeWork } from './native/native-work.js';
 import { answerPings, exitWhenParentGoes, feedSystemdWatchdog, signalParent } from './ready-signal.js';
-import { prefetch } from './prefetch.js';
 import { readServerArgs } from './server-args.js';
+import { exit, killSelfAfter } from './shutdown.js';
 import { createEmitter } from './timing-emitter.js';
-
-/** What a server kind plugs into the shared start-up. */
-export interface Engine<H> {
-  /** Pays the runtime's fixed start-up cost (started when the engine is made); loads begin after it. */
-  prepare?(): Promise<void>;
-  load(model: ModelRecord<H>, attempt: number, ctx: LoadContext): Promise<H>;
-  /** What the model will need in memory; it may check the file (its errors fail the attempt). */
-  estimate?(model: ModelRecord<H>): Promise<MemoryEstimate>;
-  /** One small real inference: warm-up, and the first-sight check. */
-  warmup(model: ModelRecord<H>, handle: H): Promise<void>;
-  registerRoutes(app: FastifyInstance, host: ModelHost<H>): void;
-  /** Frees one loaded copy (nothing runs on it any more): its memory goes back before the promise resolves. */
-  unload(handle: H): Promise<void>;
-  close(): Promise<void>;
-}
-
-export type EngineFactory<H> = (server: BuiltinServerConfig, config: Config) => Engine<H>;
 
 /** A model without a file (OCR language data from a package) is known by its name. */
 const identityOfModel = (m: ModelConfig): string | undefined => (m.file ? fileIdentity(m.file) : `package:${m.name}`);
@@ -62,20 +45,12 @@ function previousJournal(config: Config, server: string) {
 
 export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactory<H>): Promise<void> {
   const { config, server, forceWarmup } = readServerArgs(kind);
-  const models: ModelTable<H> = new Map(server.models.map((m, i) => [m.name, ModelRecord.of<H>(m, i)]));
-  const logFile = timingLogFile(config.stateDir, server.name);
-  const previousLoadMs =
-    server.order === 'longest-first' && existsSync(logFile) ? lastLoadTimes(readTimingEvents([logFile])) : new Map();
+  // The table is filled once the emitter its records emit through exists.
+  const models: ModelTable<H> = new Map();
   const memory = new ModelMemory(modelMemoryFile(config.stateDir, server.name));
   const identityOf = (m: ModelRecord<H>) => identityOfModel(m.settings);
-  // The last process's journal is read before this one starts its own. It may name a model the config no longer has:
-  // that one is not held to account.
+  // The last process's journal is read before this one starts its own.
   const journal = previousJournal(config, server.name);
-  const identityByName = (name: string) => {
-    const m = models.get(name);
-    return m && identityOf(m);
-  };
-  const verdicts = judgeCrash(journal, memory, identityByName, isAlive, (name) => models.get(name)?.file);
   const native = new NativeWork(server.name, config.stateDir);
 
   const host = new ModelHost(models, native, memory, server.requestTimeoutMs);
@@ -86,22 +61,30 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   const lifecycle = new ServerLifecycle(models, () => metrics.preload());
   const emit = createEmitter(config.stateDir, server.name, (e) => lifecycle.observe(e));
   lifecycle.attach(emit);
+  server.models.forEach((m, i) => models.set(m.name, ModelRecord.of<H>(m, i, { models, emit })));
   emit({ event: 'server_start', ms: performance.now() });
+  // The journal may name a model the config no longer has: that one is not held to account.
+  const identityByName = (name: string) => {
+    const m = models.get(name);
+    return m && identityOf(m);
+  };
+  const verdicts = judgeCrash(journal, memory, identityByName, isAlive, (name) => models.get(name)?.file);
 
   // The engine starts its fixed costs (runtime init) now, while the HTTP server comes up.
   const engine = createEngine(server, config);
-  const ctx = { server, engine, native, memory, emit, identityOf, forceWarmup };
-  const { loader, alone, gate } = createServerLoader(ctx);
-  const release = (m: ModelRecord<H>) => {
-    memory.forget(m.name);
-    m.moveTo('queued');
-    m.error = undefined;
-    emit({ event: 'released', model: m.name });
-    alone.add(m.name);
-    void loader.load([m]);
-  };
-  wireControls({ app, config, server, models, host, loader, gate, ctx, release });
+  const { loader, alone, gate } = createServerLoader({ server, engine, native, memory, identityOf, forceWarmup });
+  const control = new ModelControl<H>({ models, host, loader, gate, engine, native, memory, emit, identityOf, alone });
+  const applier = new ConfigApplier<H>({ server, configFile: config.file, models, control, emit });
+  wireControls(app, server.adminToken, {
+    models,
+    // Through the host, so that an unload or swap waits for it instead of freeing the copy under it.
+    warmup: (m) => host.use(m, 'warmup', (h) => engine.warmup(m, h)),
+    release: (m) => control.release(m),
+    applier,
+  });
   engine.registerRoutes(app, host);
+  const previousLoadMs = previousLoadTimes(server.order, config.stateDir, server.name);
+  const plan = new LoadPlan<H>({ order: server.order, previousLoadMs, memory, identityOf });
 
   const stopPrefetch = new AbortController();
   let prefetching = Promise.resolve();
@@ -125,7 +108,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   exitWhenParentGoes(() => stop());
   answerPings(liveness.healthy);
   feedSystemdWatchdog(liveness.healthy);
-  liveness.startDeepChecks((m) => host.use(m, 'check', (h) => engine.warmup(m, h)), emit);
+  liveness.startDeepChecks((m) => host.use(m, 'check', (h) => engine.warmup(m, h)));
 
   try {
     await app.listen({ host: server.host, port: server.port });
@@ -141,7 +124,7 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
   // The model files go into the page cache while the runtime starts (on a cold disk the two overlap), in the order the
   // loads will ask for them. Only now, once the port is bound: a server that cannot bind it reads nothing, and the
   // stat of each file (its identity, for its quarantine), which a dead mount blocks, no longer holds up the bind.
-  const files = loadingOrder(ctx, models, previousLoadMs).flatMap((m) => (m.file ? [m.file] : []));
+  const files = plan.loadingOrder(models).flatMap((m) => (m.file ? [m.file] : []));
   prefetching = prefetch(files, stopPrefetch.signal);
   try {
     await engine.prepare?.();
@@ -150,33 +133,11 @@ export async function runServer<H>(kind: BuiltinKind, createEngine: EngineFactor
     // A runtime that cannot start fails every model: the loader reports each with this reason.
     emit({ event: 'server_failed', error: `runtime failed to start: ${messageOf(err)}` });
   }
-  const { normal, suspects } = planLoads(ctx, models, verdicts, previousLoadMs);
+  const { normal, suspects } = plan.sort(models, verdicts);
   // Suspects load after the others, one at a time, so that a crash now convicts exactly one file.
   await loader.load(normal);
   for (const m of suspects) {
     alone.add(m.name);
     await loader.load([m]);
   }
-}
-
-/**
- * A stop must end even when native work cannot: a load blocked in read(2) on a dead mount or a FIFO holds a libuv
- * thread, and `process.exit()` joins the thread pool, so it would wait for that read forever. With work still in the
- * pool the server kills itself instead (the crash journal was emptied first, so the next start blames no model); so it
- * does, too, when closing the engine takes longer than the grace period. Either way no orphan outlives a supervisor
- * that was killed itself.
- */
-function exit(code: number, nativeBusy: boolean): void {
-  const pending = process.getActiveResourcesInfo().filter((r) => r.startsWith('FSReq'));
-  if (!nativeBusy && pending.length === 0) process.exit(code);
-  const what = nativeBusy ? 'native work' : `${pending.length} file operation${pending.length === 1 ? '' : 's'}`;
-  process.stderr.write(`modelctl server: ${what} still running; exiting without waiting for it\n`);
-  process.kill(process.pid, 'SIGKILL');
-}
-
-function killSelfAfter(ms: number): void {
-  setTimeout(() => {
-    process.stderr.write(`modelctl server: did not stop within ${ms} ms; killing itself\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }, ms).unref();
 }

@@ -1,23 +1,17 @@
 // The GGUF engine: checks the header, loads on a free lane, makes the context each request takes a sequence from.
-import type { LlamaContextSequence, LlamaModel, LlamaContext } from 'node-llama-cpp';
+import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
-import { ModelLoadError } from '../../common/errors.js';
+import { ModelLoadError, messageOf } from '../../common/errors.js';
 import { checkLlmFile } from '../../common/formats/gguf/check.js';
 import { GgufError } from '../../common/formats/gguf/read.js';
 import { estimateModelFile } from '../../common/memory/model-file.js';
-import { Pool } from '../core/pool.js';
-import type { Engine } from '../core/run-server.js';
+import { Pool } from '../core/native/pool.js';
+import type { Engine } from '../core/engine.js';
 import type { ModelRecord } from '../core/model-states.js';
+import type { LlmHandle } from './handle.js';
 import { Lanes, laneCount } from './lanes.js';
 import { createRuntime } from './runtime.js';
 import { registerLlmRoutes } from './routes.js';
-
-/** A loaded model, shared by every request; each request borrows one of its sequences. */
-export interface LlmHandle {
-  model: LlamaModel;
-  context: LlamaContext;
-  sequences: Pool<LlamaContextSequence>;
-}
 
 export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> {
   const threads = server.threads;
@@ -52,16 +46,16 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
         throw refused(m, err);
       }
     },
-    async load(m, _attempt, ctx) {
+    async load(m, _attempt, watch) {
       const file = m.file!;
       const bytes = await checkedBytes(m);
       return lanes
-        .use(bytes, ctx, async (llama) => {
+        .use(bytes, watch, async (llama) => {
           const model = await llama.loadModel({
             modelPath: file,
             useMmap: server.mmap,
-            loadSignal: ctx.signal,
-            onLoadProgress: (fraction) => ctx.progress(fraction * bytes, bytes),
+            loadSignal: watch.signal,
+            onLoadProgress: (fraction) => watch.progress(fraction * bytes, bytes),
           });
           try {
             const context = await model.createContext({
@@ -79,7 +73,7 @@ export function createLlmEngine(server: BuiltinServerConfig): Engine<LlmHandle> 
         })
         .catch((err: unknown) => {
           if (err instanceof ModelLoadError) throw err;
-          throw new ModelLoadError(m.name, file, (err as Error).message, { cause: err });
+          throw new ModelLoadError(m.name, file, messageOf(err), { cause: err });
         });
     },
     async warmup(_m, handle) {

@@ -5,7 +5,8 @@
 // that they would outlast its start-up.
 import { availableParallelism } from 'node:os';
 import type { Llama } from 'node-llama-cpp';
-import { Pool } from '../core/pool.js';
+import type { LoadWatch } from '../core/engine.js';
+import { Pool } from '../core/native/pool.js';
 
 /**
  * Waiting bytes worth one more instance: ~1.5 s of loading at the ~0.7 GB/s measured here, twice an instance's
@@ -65,15 +66,11 @@ export class Lanes {
    * Runs `fn` on a free instance; throws the runtime's own error when the first instance could not start. Waiting for
    * an instance is queueing, not loading: it does not count towards the load's stall timeout.
    */
-  async use<R>(
-    bytes: number,
-    ctx: { queue<T>(p: Promise<T>): Promise<T> },
-    fn: (llama: Llama) => Promise<R>,
-  ): Promise<R> {
+  async use<R>(bytes: number, watch: Pick<LoadWatch, 'queue'>, fn: (llama: Llama) => Promise<R>): Promise<R> {
     await this.first;
     this.waitingBytes += bytes;
     this.grow();
-    const llama = await ctx.queue(this.pool.acquire());
+    const llama = await watch.queue(this.pool.acquire());
     this.waitingBytes -= bytes;
     try {
       return await fn(llama);

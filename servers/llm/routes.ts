@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import { z } from 'zod';
-import { parseBody } from '../core/http-error.js';
-import type { ModelHost } from '../core/model-host.js';
-import type { LlmHandle } from './engine.js';
+import { messageOf } from '../../common/errors.js';
+import { parseBody } from '../core/http/http-error.js';
+import type { ModelHost } from '../core/http/model-host.js';
+import type { LlmHandle } from './handle.js';
 
 const sampling = {
   model: z.string().min(1),
@@ -143,7 +144,7 @@ async function respond(
     send({ id, object: chunkObject, created, model: body.model, choices: [choice('', finish, true)] });
     reply.raw.end('data: [DONE]\n\n');
   } catch (err) {
-    send({ error: { message: (err as Error).message, type: 'server_error' } });
+    send({ error: { message: messageOf(err), type: 'server_error' } });
     reply.raw.end();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../servers/core/http-error.js';
+import { HttpError } from '../../../servers/core/http/http-error.js';
 import { sniffImage } from '../../../servers/asr-ocr/image.js';
 import { encodeWav, parseWav, toWhisperPcm, wavHeader } from '../../../servers/asr-ocr/wav.js';
 
