@@ -11,7 +11,7 @@ import {
   writeGoodGguf,
   writeInferenceAbortingGguf,
   writeLoadAbortingGguf,
-} from '../test/fixtures/mutants/aborting-models.js';
+} from './mutants/aborting-models.js';
 import { configYaml, median, round, saveResult, waitFor } from './lib.js';
 
 let port = 18281;

@@ -1,6 +1,7 @@
 // Small JSON state files written atomically (a reader or a crash never sees half a file) and read back.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { messageOf } from './errors.js';
 
 /** Writes `value` as JSON to `file` through a temporary file and a rename, creating the folder. */
 export function writeJsonAtomically(file: string, value: unknown): void {
@@ -22,6 +23,6 @@ export function readJsonFile<T>(file: string): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new Error(`${file} is not valid JSON (${messageOf(err)})`, { cause: err });
   }
 }

@@ -12,7 +12,7 @@ import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { quarantinedRequired } from '../supervisor/stack-summary.js';
 import { openReloads } from '../reload/serve.js';
-import { runDetached, tellParent } from './detach.js';
+import { runDetached, tellParent } from '../detach.js';
 import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {

@@ -1,5 +1,5 @@
 // One sentence per supervisor event, shared by the plain log and the live view.
-import { formatMs } from './format.js';
+import { formatMs } from '../format.js';
 import type { ServerAction } from '../reload/plan.js';
 import type { SupervisorEvent } from '../supervisor/events.js';
 import { describeEvent } from '../../common/timing/events.js';

@@ -1,7 +1,7 @@
 // The live view on a terminal: one block per server and model (state, elapsed, attempts), redrawn in place;
 // server output and notable events scroll above it.
 import type { ChalkInstance } from 'chalk';
-import { formatMs } from './format.js';
+import { formatMs } from '../format.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { describeSupervisorEvent } from './describe.js';
 import { serverColor } from './style.js';

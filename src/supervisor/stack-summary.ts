@@ -1,6 +1,6 @@
 // What the supervisor says about its servers as a whole: what is still loading (for the budget error), the summary
 // table's rows, and the required models left out by quarantine.
-import { etaMs, formatEta, formatRate } from '../report/format.js';
+import { etaMs, formatEta, formatRate } from '../format.js';
 import type { ModelView, SummaryRow } from './events.js';
 import type { ManagedServer } from './supervisor.js';
 

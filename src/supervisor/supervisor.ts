@@ -11,7 +11,7 @@ import {
   ServerExitedError,
 } from '../../common/errors.js';
 import type { ReloadOutcome, ServerMessage } from '../../common/protocol.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../format.js';
 import { forgetInflight } from '../../common/crash-journal.js';
 import { attributeCrash, exitReason, maxStartupCrashRestarts } from './crash.js';
 import { applyTiming, type ModelView, type SummaryRow, type SupervisorEvent } from './events.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../common/config/types.js';
-import { pullView } from '../../src/report/pull-view.js';
+import { pullView } from '../../src/report/choose-pull-view.js';
 
 const realIsTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
 

@@ -20,7 +20,7 @@ export const IN_CONTAINER: Launch = {
   configFile: `${CONTAINER_ROOT}/models.yaml`,
 };
 
-export interface ServerPlan {
+export interface ServerDeployment {
   name: string;
   kind: ServerConfig['kind'];
   /** One of our servers (probes on /health, /livez; READY=1 to systemd), or a foreign command. */
@@ -44,7 +44,7 @@ export interface ServerPlan {
   dependsOn: string[];
 }
 
-export function planServers(config: Config, launch: Launch = IN_CONTAINER): ServerPlan[] {
+export function serverDeployments(config: Config, launch: Launch = IN_CONTAINER): ServerDeployment[] {
   return config.servers.map((s) => {
     const ours = isBuiltin(s);
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaMs, formatBytes, formatEta, formatMs, formatRate } from '../../src/report/format.js';
+import { etaMs, formatBytes, formatEta, formatMs, formatRate } from '../src/format.js';
 
 describe('numbers for people', () => {
   it('writes durations in ms below a second, tenths of seconds below ten, whole seconds above', () => {

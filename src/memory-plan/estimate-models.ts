@@ -3,7 +3,7 @@
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { messageOf } from '../../common/errors.js';
 import { estimateModelFile } from '../../common/memory/model-file.js';
-import type { PlanInput } from './memory-plan.js';
+import type { PlanInput } from './plan-loads.js';
 
 /** What a server's process holds before its first model, measured at `runtime_ready` on this kind of machine. */
 export const RUNTIME_BYTES: Record<BuiltinServerConfig['kind'], number> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startupProbeTiming } from '../../src/export/plan.js';
+import { startupProbeTiming } from '../../src/export/deployment.js';
 
 describe('startup probe arithmetic', () => {
   it('covers the budget for budgets short and long', () => {

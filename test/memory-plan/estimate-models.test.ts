@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BuiltinServerConfig } from '../../common/config/types.js';
 import { estimateGguf } from '../../common/memory/gguf.js';
-import { estimateModels } from '../../src/plan/estimate-models.js';
+import { estimateModels } from '../../src/memory-plan/estimate-models.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { tempDir } from '../helpers/tmp.js';
 

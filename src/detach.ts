@@ -1,14 +1,14 @@
-// `up --detach`: the foreground command starts `up --daemon` in the background, waits for its ready (or failure) over
-// IPC,
-// prints the outcome and returns; the daemon keeps supervising, writing its log to .modelctl/logs/supervisor.log.
+// `up --detach` and `up --daemon`, the two ends of running a stack in the background: the foreground command starts
+// `up --daemon`, waits for its ready (or failure) over IPC, prints the outcome and returns; the daemon keeps
+// supervising, writing its log to .modelctl/logs/supervisor.log.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../../common/config/types.js';
-import { ExitCode, ModelctlError } from '../../common/errors.js';
-import type { SummaryRow } from '../supervisor/events.js';
-import { summaryTable } from '../report/summary.js';
+import type { Config } from '../common/config/types.js';
+import { ExitCode, ModelctlError } from '../common/errors.js';
+import type { SummaryRow } from './supervisor/events.js';
+import { summaryTable } from './report/summary.js';
 
 export type DaemonMessage =
   | { type: 'stack-ready'; coldStartMs: number; budgetMs: number; summary: SummaryRow[] }
@@ -30,7 +30,7 @@ export async function runDetached(
   mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
   const logFile = join(config.stateDir, 'logs', 'supervisor.log');
   const log = openSync(logFile, 'a');
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
   const args = [
     cli,
     'up',
