@@ -7,13 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLlmFile } from '../common/formats/gguf/check.js';
 import { checkWhisperFile } from '../common/formats/whisper/read.js';
-import {
-  rejectionOf,
-  runNative,
-  type Engine,
-  type NativeResult,
-  type Outcome,
-} from './mutants/classify.js';
+import { rejectionOf, runNative, type Engine, type NativeResult, type Outcome } from './mutants/classify.js';
 import { writeGgufMutants, type Mutant } from './mutants/gguf-mutants.js';
 import { writeWhisperMutants } from './mutants/whisper-mutants.js';
 import { saveResult } from './lib.js';

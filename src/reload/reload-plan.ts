@@ -8,29 +8,9 @@ import {
   isEmptyModelDiff,
   processChanges,
   sameValue,
-  type ModelDiff,
 } from '../../common/config/diff.js';
 import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
-
-export type ServerAction = 'unchanged' | 'update' | 'restart' | 'start' | 'stop';
-
-export interface ServerStep {
-  server: string;
-  action: ServerAction;
-  /** Why: the process settings that changed (restart), supervision settings (update), new or gone (start, stop). */
-  reasons: string[];
-  /** For `update` of a built-in server: what happens to its models. */
-  models: ModelDiff;
-}
-
-export interface ReloadPlan {
-  file: string;
-  from: string;
-  to: string;
-  /** Stack settings that changed: taken in place (grace, budget) or needing nothing here (deploy). */
-  stack: string[];
-  servers: ServerStep[];
-}
+import type { ReloadPlan, ServerAction, ServerStep } from '../supervisor/events.js';
 
 /** A server that cannot take changes in place (it failed, or is not running) is restarted with them. */
 export type Running = (server: string) => boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
-import { planReload } from '../../src/reload/plan.js';
+import { planReload } from '../../src/reload/reload-plan.js';
 import { planLines } from '../../src/reload/plan-lines.js';
 
 /** The default-shaped stack: three LLM models and the ASR/OCR server; `edit` rewrites its text. */

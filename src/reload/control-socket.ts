@@ -7,10 +7,10 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { EventEmitter } from 'node:events';
 import { messageOf } from '../../common/errors.js';
-import type { SupervisorEvent } from './events.js';
-import type { ReloadResult, StackReloader } from './reload.js';
-import type { Supervisor } from './supervisor.js';
+import { isHeartbeat, type SupervisorEvent } from '../supervisor/events.js';
+import type { ReloadResult, StackReloader } from './apply.js';
 
 /** What a client asks for. */
 export interface ControlRequest {
@@ -32,7 +32,7 @@ const writeLine = (socket: Socket, line: ControlLine | { type: 'error'; error: s
   if (!socket.destroyed) socket.write(`${JSON.stringify(line)}\n`);
 };
 
-async function serve(socket: Socket, line: string, sup: Supervisor, reloader: StackReloader): Promise<void> {
+async function serve(socket: Socket, line: string, sup: EventEmitter, reloader: StackReloader): Promise<void> {
   let request: ControlRequest;
   try {
     request = JSON.parse(line) as ControlRequest;
@@ -44,7 +44,9 @@ async function serve(socket: Socket, line: string, sup: Supervisor, reloader: St
     writeLine(socket, { type: 'error', error: `unknown request type ${JSON.stringify(request?.type)}` });
     return void socket.end();
   }
-  const forward = (e: SupervisorEvent) => writeLine(socket, e);
+  const forward = (e: SupervisorEvent) => {
+    if (!isHeartbeat(e)) writeLine(socket, e);
+  };
   // The caller going away does not stop the reload: it runs to its end either way.
   const result = await reloader
     .reload({ dryRun: request.dryRun, onTurn: () => sup.on('event', forward) })
@@ -53,8 +55,11 @@ async function serve(socket: Socket, line: string, sup: Supervisor, reloader: St
   socket.end();
 }
 
-/** Listens on `path` (a socket left by a supervisor that died is replaced); resolves with how to close it. */
-export async function listenForControl(path: string, sup: Supervisor, reloader: StackReloader): Promise<() => void> {
+/**
+ * Listens on `path` (a socket left by a supervisor that died is replaced) for reloads of the stack whose events `sup`
+ * emits; resolves with how to close it.
+ */
+export async function listenForControl(path: string, sup: EventEmitter, reloader: StackReloader): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true });
   rmSync(path, { force: true });
   const server = createServer((socket) => {

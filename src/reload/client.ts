@@ -2,10 +2,11 @@
 // writes (the reload's events as they happen) until the result.
 import { connect } from 'node:net';
 import { ModelctlError, messageOf } from '../../common/errors.js';
-import type { ControlLine, ControlRequest } from '../supervisor/control.js';
 import type { SupervisorEvent } from '../supervisor/events.js';
-import type { ReloadResult } from '../supervisor/reload.js';
+import type { ReloadResult } from './apply.js';
+import type { ControlLine, ControlRequest } from './control-socket.js';
 
+/** Sends `request`, hands each event line to `onLine`, and resolves with the result line. */
 export function askSupervisor(
   path: string,
   request: ControlRequest,

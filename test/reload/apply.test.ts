@@ -4,7 +4,7 @@ import { parseConfig } from '../../common/config/load.js';
 import type { Config } from '../../common/config/types.js';
 import { ConfigError } from '../../common/errors.js';
 import type { SupervisorEvent } from '../../src/supervisor/events.js';
-import { StackReloader } from '../../src/supervisor/reload.js';
+import { StackReloader } from '../../src/reload/apply.js';
 import { Supervisor } from '../../src/supervisor/supervisor.js';
 import { fakeSpawner } from '../helpers/fake-child.js';
 import { freePort, tempDir } from '../helpers/tmp.js';

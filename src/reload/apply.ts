@@ -4,10 +4,13 @@
 import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
 import { loadConfig } from '../../common/config/load.js';
 import { ConfigError, ExitCode, messageOf } from '../../common/errors.js';
-import { planReload, type ReloadPlan, type ServerStep } from '../reload/plan.js';
-import { portIsFree } from './ports.js';
-import type { ManagedServer, Supervisor } from './supervisor.js';
+import type { ManagedServer, SupervisorCore } from '../supervisor/core.js';
+import type { ReloadPlan, ServerStep } from '../supervisor/events.js';
+import { portIsFree } from '../supervisor/ports.js';
+import { addServer, dropServer, reloadModels, restartWith } from '../supervisor/stack-changes.js';
+import { planReload } from './reload-plan.js';
 
+/** How a reload ended, as `modelctl reload` gets it. */
 export interface ReloadResult {
   ok: boolean;
   exitCode: number;
@@ -20,6 +23,7 @@ export interface ReloadResult {
 /** States in which a server can take its part of a reload; the others are on their way somewhere already. */
 const SETTLED = ['ready', 'failed'];
 
+/** Applies reloads to one supervised stack, one at a time. */
 export class StackReloader {
   private turn: Promise<unknown> = Promise.resolve();
   /**
@@ -29,7 +33,7 @@ export class StackReloader {
   private accepting = false;
 
   constructor(
-    private readonly sup: Supervisor,
+    private readonly sup: SupervisorCore,
     private readonly read: (file: string) => Config = (file) => loadConfig(file),
   ) {}
 
@@ -119,18 +123,18 @@ export class StackReloader {
     const { sup } = this;
     if (step.action === 'start') {
       await assertFree(section!);
-      return sup.add(section!);
+      return addServer(sup, section!);
     }
     if (!s || !SETTLED.includes(s.state)) throw new Error(`it is ${s?.state ?? 'not running'}; not changed`);
-    if (step.action === 'stop') return sup.drop(s);
+    if (step.action === 'stop') return dropServer(sup, s);
     if (step.action === 'restart') {
       if (s.config.host !== section!.host || s.config.port !== section!.port) await assertFree(section!);
       const old = s.config;
       try {
-        return await sup.restartWith(s, section!, `config changed: ${step.reasons.join(', ')}`);
+        return await restartWith(sup, s, section!, `config changed: ${step.reasons.join(', ')}`);
       } catch (err) {
         // Not ready with its new settings: back to its old ones, so the step leaves it as it was.
-        await sup.restartWith(s, old, `back to its old settings: ${messageOf(err)}`).catch(() => {});
+        await restartWith(sup, s, old, `back to its old settings: ${messageOf(err)}`).catch(() => {});
         throw err;
       }
     }
@@ -139,7 +143,7 @@ export class StackReloader {
       s.config = section!;
       return;
     }
-    const outcome = await sup.reloadModels(s, section!, version);
+    const outcome = await reloadModels(sup, s, section!, version);
     if (!outcome.ok) throw new Error(outcome.error ?? 'the server did not apply its section');
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restartDelay, MAX_BACKOFF_MS } from '../../../src/supervisor/policies/restart.js';
+import { restartDelay, MAX_BACKOFF_MS } from '../../../src/supervisor/policies/restart-on-exit.js';
 
 describe('restart policy', () => {
   const policy = { policy: 'on-failure' as const, max: 3, backoffMs: 1000 };

@@ -3,10 +3,10 @@ import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { askSupervisor } from '../../src/reload/ask-supervisor.js';
-import { controlSocketPath, listenForControl } from '../../src/supervisor/control.js';
+import { askSupervisor } from '../../src/reload/client.js';
+import { controlSocketPath, listenForControl } from '../../src/reload/control-socket.js';
 import type { SupervisorEvent } from '../../src/supervisor/events.js';
-import type { StackReloader } from '../../src/supervisor/reload.js';
+import type { StackReloader } from '../../src/reload/apply.js';
 import type { Supervisor } from '../../src/supervisor/supervisor.js';
 import { tempDir } from '../helpers/tmp.js';
 
