@@ -65,7 +65,7 @@ describe('the stack view folded from supervisor events', () => {
   it('takes a reload’s changes: new addresses and servers, dropped ones, the version only when all applied', () => {
     const start = initialView(config);
     const view = foldAll(start, [
-      { type: 'configured', server: 'web', kind: 'foreign', host: '127.0.0.2', port: 9000, at: 1 },
+      { type: 'configured', server: 'web', kind: 'command', host: '127.0.0.2', port: 9000, at: 1 },
       { type: 'configured', server: 'asr', kind: 'asr-ocr', host: '127.0.0.1', port: 9001, at: 2 },
       state('asr', 'starting', 3),
       { type: 'dropped', server: 'llm', at: 4 },
