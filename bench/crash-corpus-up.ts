@@ -10,8 +10,8 @@ import { loadConfig } from '../common/config/load.js';
 import { checkLlmFile } from '../common/formats/gguf/check.js';
 import type { HealthBody } from '../common/protocol.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
-import { writeGoodGguf } from '../test/fixtures/mutants/aborting-models.js';
-import { writeGgufMutants, type Mutant } from '../test/fixtures/mutants/gguf-mutants.js';
+import { writeGoodGguf } from './mutants/aborting-models.js';
+import { writeGgufMutants, type Mutant } from './mutants/gguf-mutants.js';
 import { configYaml, saveResult } from './lib.js';
 
 type Fate =

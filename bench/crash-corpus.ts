@@ -7,15 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLlmFile } from '../common/formats/gguf/check.js';
 import { checkWhisperFile } from '../common/formats/whisper/read.js';
-import {
-  rejectionOf,
-  runNative,
-  type Engine,
-  type NativeResult,
-  type Outcome,
-} from '../test/fixtures/mutants/classify.js';
-import { writeGgufMutants, type Mutant } from '../test/fixtures/mutants/gguf-mutants.js';
-import { writeWhisperMutants } from '../test/fixtures/mutants/whisper-mutants.js';
+import { rejectionOf, runNative, type Engine, type NativeResult, type Outcome } from './mutants/classify.js';
+import { writeGgufMutants, type Mutant } from './mutants/gguf-mutants.js';
+import { writeWhisperMutants } from './mutants/whisper-mutants.js';
 import { saveResult } from './lib.js';
 
 type Check = (file: string) => Promise<unknown>;
@@ -29,7 +23,7 @@ function counts(native: NativeResult[], rejected: (string | undefined)[]) {
 }
 
 /** Which mutants the checks before issue 10 refused (commit 516adc0), recorded once as data. */
-const REJECTED_BEFORE = JSON.parse(readFileSync('test/fixtures/mutants/rejected-before.json', 'utf8')) as Record<
+const REJECTED_BEFORE = JSON.parse(readFileSync('bench/mutants/rejected-before.json', 'utf8')) as Record<
   Engine,
   string[]
 >;
@@ -71,7 +65,7 @@ async function classifyCorpus(engine: Engine, mutants: Mutant[], after: Check) {
 }
 
 /** Where the npm test finds each mutant's measured native outcome (refreshed with `--write-outcomes`). */
-const OUTCOMES_FILE = 'test/fixtures/mutants/native-outcomes.json';
+const OUTCOMES_FILE = 'bench/mutants/native-outcomes.json';
 
 function writeOutcomes(corpora: Record<Engine, { results: { id: string; outcome: NativeResult['outcome'] }[] }>) {
   const byId = (rs: { id: string; outcome: string }[]) => Object.fromEntries(rs.map((r) => [r.id, r.outcome]));

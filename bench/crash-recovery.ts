@@ -7,11 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../common/config/load.js';
 import type { SupervisorEvent } from '../src/supervisor/events.js';
 import { Supervisor } from '../src/supervisor/supervisor.js';
-import {
-  writeGoodGguf,
-  writeInferenceAbortingGguf,
-  writeLoadAbortingGguf,
-} from '../test/fixtures/mutants/aborting-models.js';
+import { writeGoodGguf, writeInferenceAbortingGguf, writeLoadAbortingGguf } from './mutants/aborting-models.js';
 import { configYaml, median, round, saveResult, waitFor } from './lib.js';
 
 let port = 18281;

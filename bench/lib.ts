@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaNode } from 'execa';
 import { stringify } from 'yaml';
+import { messageOf } from '../common/errors.js';
 import type { ServerMessage } from '../common/protocol.js';
 import type { TimingEvent } from '../common/timing/events.js';
 import { writeDemoLlama } from '../src/models/demo-llama.js';
@@ -89,7 +90,7 @@ export async function startServer(
   } catch (err) {
     child.kill('SIGKILL');
     const { stderr } = await child;
-    throw new Error(`${(err as Error).message}\n${String(stderr).slice(-2000)}`, { cause: err });
+    throw new Error(`${messageOf(err)}\n${String(stderr).slice(-2000)}`, { cause: err });
   }
 }
 

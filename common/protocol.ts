@@ -1,5 +1,6 @@
-// What the supervisor and our servers say to each other, in one place both import: the IPC messages, the /health
-// body, the model and server state names, and where each built-in server's entry script lives in the build.
+// What the supervisor and our servers (or the guard of a foreign one) say to each other, in one place both import: the
+// IPC messages, the /health body, the model and server state names, and where each built-in server's entry script lives
+// in the build.
 import { fileURLToPath } from 'node:url';
 import type { ModelState } from './model-state.js';
 import type { TimingEvent } from './timing/events.js';
@@ -66,6 +67,15 @@ export type ServerMessage =
   | { type: 'pong'; id: number; healthy: boolean }
   /** The answer to `reload`. */
   | { type: 'reloaded'; id: number; outcome: ReloadOutcome };
+
+/**
+ * Guard → supervisor over IPC: the guard (src/supervisor/guard.ts) started a foreign server's command as `pid`, a
+ * process the supervisor must stop with it.
+ */
+export type GuardMessage = { type: 'child'; pid: number };
+
+/** What the supervisor hears from a child it started: one of our servers, or the guard of a foreign one. */
+export type ChildMessage = ServerMessage | GuardMessage;
 
 /**
  * Supervisor → server over IPC: the watchdog's heartbeat (a server whose event loop is blocked cannot answer), and

@@ -4,7 +4,7 @@
 import type { Config } from '../common/config/types.js';
 import { hubFromEnv } from './models/hf.js';
 import { pullOrThrow } from './models/pull.js';
-import { obtainedNow, pullView } from './report/pull-view.js';
+import { obtainedNow, pullView } from './report/choose-pull-view.js';
 
 export async function pullMissing(
   config: Config,

@@ -44,7 +44,7 @@ export async function measureColdStart(
   let counted = false;
   const countDescendants = () => {
     counted = true;
-    for (const s of sup.servers) for (const pid of s.proc?.pids ?? []) pids.add(pid);
+    for (const s of sup.view.servers) for (const pid of s.pids) pids.add(pid);
     for (const pid of descendantsOf([...pids])) pids.add(pid);
   };
   sup.on('event', (e: SupervisorEvent) => {
@@ -58,11 +58,11 @@ export async function measureColdStart(
   } catch (err) {
     reason = err instanceof ModelctlError ? err.message : `internal error: ${messageOf(err)}`;
   }
-  const servers: ServerRun[] = sup.servers.map((s) => ({
-    name: s.config.name,
+  const servers: ServerRun[] = sup.view.servers.map((s) => ({
+    name: s.name,
     readyMs: s.readyAt,
     state: s.state,
-    models: [...s.models.values()].map((m) => ({
+    models: s.models.map((m) => ({
       name: m.name,
       loadMs: m.loadMs,
       attempts: m.attempts,

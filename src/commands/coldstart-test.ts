@@ -2,7 +2,7 @@
 // (console, JSON, JUnit), compares with the last report, and passes only when the median cold start is within budget.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../common/config/load.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../format.js';
 import { ConfigError, ExitCode, ModelctlError, messageOf } from '../../common/errors.js';
 import { measureColdStart, type RunResult } from '../coldstart/measure.js';
 import { buildReport, compareWithBaseline, type ColdStartReport } from '../coldstart/report.js';

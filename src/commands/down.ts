@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config/load.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../format.js';
 import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
 import { isAlive, killQuietly, waitUntilGone } from '../../common/processes.js';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../common/config/load.js';
 import { ConfigError } from '../../common/errors.js';
 import { hubFromEnv } from '../models/hf.js';
 import { pullOrThrow } from '../models/pull.js';
-import { pullView } from '../report/pull-view.js';
+import { pullView } from '../report/choose-pull-view.js';
 
 /** The flags as commander hands them over. */
 export interface PullCommandOptions {

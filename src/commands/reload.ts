@@ -4,7 +4,7 @@
 import { loadConfig } from '../../common/config/load.js';
 import { ConfigError, ExitCode, ModelctlError } from '../../common/errors.js';
 import { isAlive } from '../../common/processes.js';
-import { askSupervisor } from '../reload/ask-supervisor.js';
+import { askSupervisor } from '../reload/client.js';
 import { planLines } from '../reload/plan-lines.js';
 import { plainReporter } from '../report/plain.js';
 import { paint } from '../report/style.js';

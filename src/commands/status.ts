@@ -6,7 +6,7 @@ import { isBuiltin } from '../../common/config/types.js';
 import { ModelctlError } from '../../common/errors.js';
 import { isAlive } from '../../common/processes.js';
 import { isBuiltinKind, type HealthBody } from '../../common/protocol.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../format.js';
 import { modelLine, stateWord } from '../report/model-line.js';
 import { paint } from '../report/style.js';
 import { healthWord, observeServer, type ProbeAnswer } from '../supervisor/observe.js';

@@ -1,6 +1,7 @@
 // `modelctl up`: config → pull → ports → start every server at once → live progress → summary → supervise until a
 // signal.
 import { loadConfig } from '../../common/config/load.js';
+import type { Config } from '../../common/config/types.js';
 import { alreadyReported, ExitCode, ModelctlError, messageOf } from '../../common/errors.js';
 import { jsonReporter } from '../report/json.js';
 import { liveReporter } from '../report/live.js';
@@ -10,9 +11,10 @@ import { canRedraw, paint } from '../report/style.js';
 import { assertPortsFree } from '../supervisor/ports.js';
 import { trackStackState } from '../supervisor/state-file.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { quarantinedRequired } from '../supervisor/stack-summary.js';
+import { quarantinedRequired } from '../supervisor/view/stack-summary.js';
+import { initialView, type StackView } from '../supervisor/view/stack-view.js';
 import { openReloads } from '../reload/serve.js';
-import { runDetached, tellParent } from './detach.js';
+import { runDetached, tellParent } from '../detach.js';
 import { budgetFlag } from '../flags.js';
 
 export interface UpOptions {
@@ -27,12 +29,12 @@ export interface UpOptions {
   warmup?: boolean;
 }
 
-function chooseReporter(opts: UpOptions, sup: Supervisor): Reporter {
+function chooseReporter(opts: UpOptions, config: Config, now: () => number): Reporter {
   if (opts.json) return jsonReporter();
-  if (canRedraw(process.stdout) && !opts.daemon) return liveReporter(paint, sup);
+  if (canRedraw(process.stdout) && !opts.daemon) return liveReporter(paint, initialView(config), now);
   return plainReporter(
     paint,
-    sup.servers.map((s) => s.config.name),
+    config.servers.map((s) => s.name),
   );
 }
 
@@ -52,7 +54,7 @@ export async function up(opts: UpOptions): Promise<void> {
     warmup: opts.warmup,
     watch: true,
   });
-  const reporter = chooseReporter(opts, sup);
+  const reporter = chooseReporter(opts, config, () => sup.now());
   sup.on('event', (e) => reporter.event(e));
   let ready = false;
   let onSignal: (signal: NodeJS.Signals) => void = () => {};
@@ -69,10 +71,12 @@ export async function up(opts: UpOptions): Promise<void> {
     onHangup: () => onSignal('SIGHUP'),
     note: (text) => reporter.note(text),
   });
-  const stopTracking = trackStackState(config, sup, Boolean(opts.daemon), reloads.path);
+  const stackStartedAt = Date.now() - sup.now();
+  const tracker = trackStackState(config, { detached: Boolean(opts.daemon), control: reloads.path, stackStartedAt });
+  sup.on('event', (e) => tracker.event(e));
   const forgetState = () => {
     reloads.close();
-    stopTracking();
+    tracker.remove();
   };
 
   try {
@@ -92,7 +96,7 @@ export async function up(opts: UpOptions): Promise<void> {
   const signal = await stopped;
   reloads.close();
   reporter.note(`${signal}: stopping every server`);
-  const unwell = whatWentWrong(sup, opts.wait);
+  const unwell = whatWentWrong(sup.view, sup.running, opts.wait);
   await sup.shutdown();
   reporter.close();
   forgetState();
@@ -103,9 +107,9 @@ export async function up(opts: UpOptions): Promise<void> {
  * After a clean stop, what still makes the run a failure (exit 1): a server that failed while running, and with
  * `--wait all` a required model that was quarantined.
  */
-function whatWentWrong(sup: Supervisor, wait: UpOptions['wait']): string[] {
-  const failed = sup.servers.filter((s) => s.state === 'failed').map((s) => `server ${s.config.name} failed`);
+function whatWentWrong(view: StackView, running: Config, wait: UpOptions['wait']): string[] {
+  const failed = view.servers.filter((s) => s.state === 'failed').map((s) => `server ${s.name} failed`);
   const quarantined =
-    wait === 'all' ? quarantinedRequired(sup.servers).map((q) => `a required model is out: ${q}`) : [];
+    wait === 'all' ? quarantinedRequired(view, running).map((q) => `a required model is out: ${q}`) : [];
   return [...failed, ...quarantined];
 }

@@ -5,9 +5,9 @@ import { isBuiltin, type BuiltinServerConfig, type Config } from '../../common/c
 import { ModelctlError } from '../../common/errors.js';
 import { formatGiB } from '../../common/memory/estimate.js';
 import { memoryCapacity, readMemory } from '../../common/memory/system.js';
-import { estimateModels, RUNTIME_BYTES } from '../plan/estimate-models.js';
-import { planLoads, type PlannedLoad } from '../plan/memory-plan.js';
-import { formatMs } from '../report/format.js';
+import { estimateModels, RUNTIME_BYTES } from '../memory-plan/estimate-models.js';
+import { planLoads, type PlannedLoad } from '../memory-plan/plan-loads.js';
+import { formatMs } from '../format.js';
 import { paint } from '../report/style.js';
 import { formatTable } from '../report/table.js';
 

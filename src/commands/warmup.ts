@@ -2,7 +2,7 @@
 import got from 'got';
 import { loadConfig } from '../../common/config/load.js';
 import { isBuiltin } from '../../common/config/types.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../format.js';
 import { ModelctlError } from '../../common/errors.js';
 import { readStackState } from '../supervisor/state-file.js';
 import { isBuiltinKind, type WarmupResult } from '../../common/protocol.js';

@@ -2,7 +2,7 @@
 // is the cold-start gate; depends_on waits for the servers a server needs to be healthy.
 import type { Config } from '../../common/config/types.js';
 import { COMPOSE_ENV_FILE, type TokenWiring } from './admin-token.js';
-import { CONTAINER_ROOT, planServers } from './plan.js';
+import { CONTAINER_ROOT, serverDeployments } from './deployment.js';
 
 /** Required unless the config gives the variable a default (`${VAR:-}`): then compose needs compose 2.24+. */
 const composeEnvFile = (t: TokenWiring) =>
@@ -10,7 +10,7 @@ const composeEnvFile = (t: TokenWiring) =>
 
 export function composeFile(config: Config, o: { image: string; modelsVolume: string; token?: TokenWiring }): object {
   const services: Record<string, object> = {};
-  for (const p of planServers(config)) {
+  for (const p of serverDeployments(config)) {
     const probe = `fetch('http://127.0.0.1:${p.port}${p.startupPath}').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`;
     services[p.name] = {
       image: o.image,

@@ -2,7 +2,7 @@
 // The startup probe waits for the whole cold start, readiness means "serving", liveness never fails while loading.
 import type { Config } from '../../common/config/types.js';
 import { k8sTokenEnv, type TokenWiring } from './admin-token.js';
-import { CONTAINER_ROOT, planServers, startupProbeTiming, type ServerPlan } from './plan.js';
+import { CONTAINER_ROOT, serverDeployments, startupProbeTiming, type ServerDeployment } from './deployment.js';
 
 export interface K8sOptions {
   image: string;
@@ -16,7 +16,7 @@ export interface K8sOptions {
 
 const labels = (server: string) => ({ 'app.kubernetes.io/name': 'modelctl', 'app.kubernetes.io/component': server });
 
-function probes(p: ServerPlan) {
+function probes(p: ServerDeployment) {
   const http = (path: string) => ({ httpGet: { path, port: 'http' } });
   return {
     startupProbe: { ...http(p.startupPath), ...startupProbeTiming(p.budgetSeconds), timeoutSeconds: 2 },
@@ -30,7 +30,7 @@ function probes(p: ServerPlan) {
   };
 }
 
-function deployment(p: ServerPlan, o: K8sOptions) {
+function deployment(p: ServerDeployment, o: K8sOptions) {
   const mounts = [
     { name: 'config', mountPath: `${CONTAINER_ROOT}/models.yaml`, subPath: 'models.yaml', readOnly: true },
     { name: 'models', mountPath: `${CONTAINER_ROOT}/models` },
@@ -93,7 +93,7 @@ function deployment(p: ServerPlan, o: K8sOptions) {
   };
 }
 
-function service(p: ServerPlan) {
+function service(p: ServerDeployment) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -112,6 +112,6 @@ export function k8sManifests(config: Config, o: K8sOptions): { file: string; obj
   };
   return [
     { file: 'configmap.yaml', objects: [configMap] },
-    ...planServers(config).map((p) => ({ file: `${p.name}.yaml`, objects: [deployment(p, o), service(p)] })),
+    ...serverDeployments(config).map((p) => ({ file: `${p.name}.yaml`, objects: [deployment(p, o), service(p)] })),
   ];
 }

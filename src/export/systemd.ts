@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../common/config/types.js';
 import { SYSTEMD_ENV_FILE, type TokenWiring } from './admin-token.js';
-import { planServers } from './plan.js';
+import { serverDeployments } from './deployment.js';
 import { DEFAULT_SYSTEMD_VERSION, RESTART_STEPS_SINCE } from './systemd-version.js';
 
 /** The installed modelctl (the folder holding its package.json): units run the built servers in place. */
@@ -27,7 +27,7 @@ export function systemdUnits(
   const root = opts.root ?? appRoot();
   const version = opts.systemdVersion ?? DEFAULT_SYSTEMD_VERSION;
   const launch = { node: ['/usr/bin/env', 'node'], dist: `${root}/dist`, configFile: config.file };
-  return planServers(config, launch).map((p) => {
+  return serverDeployments(config, launch).map((p) => {
     const ours = p.builtin;
     const deps = p.dependsOn.map((d) => `modelctl-${d}.service`);
     const lines = [

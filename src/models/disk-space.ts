@@ -3,7 +3,7 @@
 import { statfs, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NotEnoughSpaceError } from '../../common/errors.js';
-import { formatBytes } from '../report/format.js';
+import { formatBytes } from '../format.js';
 
 /** A disk and its space free for an unprivileged user. */
 export interface Disk {

@@ -1,6 +1,6 @@
 // A reload plan in plain words, one line per server: what the CLI prints first, and what a SIGHUP'd supervisor logs.
 import { describeDiff, isEmptyModelDiff } from '../../common/config/diff.js';
-import type { ReloadPlan, ServerStep } from './plan.js';
+import type { ReloadPlan, ServerStep } from '../supervisor/events.js';
 
 function whatHappens(s: ServerStep): string {
   switch (s.action) {

@@ -2,9 +2,9 @@
 // terminal takes SIGHUP as the terminal hanging up, and stops, as before; a detached supervisor, or one whose output
 // is not a terminal, reloads on it.
 import type { Config } from '../../common/config/types.js';
-import { controlSocketPath, listenForControl } from '../supervisor/control.js';
-import { StackReloader } from '../supervisor/reload.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { StackReloader } from './apply.js';
+import { controlSocketPath, listenForControl } from './control-socket.js';
 
 export interface ReloadChannel {
   /** The control socket's path (written to the state file). */

@@ -2,7 +2,7 @@
 // path.
 import type { ChalkInstance } from 'chalk';
 import type { ColdStartReport, Stats } from '../coldstart/report.js';
-import { formatMs } from './format.js';
+import { formatMs } from '../format.js';
 import { formatTable } from './table.js';
 
 const spread = (s: Stats | null, runs: number) => (s && runs > 1 ? `${formatMs(s.min)}–${formatMs(s.max)}` : '');

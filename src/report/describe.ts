@@ -1,7 +1,6 @@
 // One sentence per supervisor event, shared by the plain log and the live view.
-import { formatMs } from './format.js';
-import type { ServerAction } from '../reload/plan.js';
-import type { SupervisorEvent } from '../supervisor/events.js';
+import { formatMs } from '../format.js';
+import type { ServerAction, SupervisorEvent } from '../supervisor/events.js';
 import { describeEvent } from '../../common/timing/events.js';
 import { planLines } from '../reload/plan-lines.js';
 
@@ -28,10 +27,17 @@ const STEP_FAILED: Record<ServerAction, string> = {
   stop: 'stop failed',
 };
 
+/** The sentence for one event; undefined for an event that is no news to a person. */
 export function describeSupervisorEvent(e: SupervisorEvent): string | undefined {
   switch (e.type) {
     case 'spawned':
       return `started (pid ${e.pid})`;
+    // Bookkeeping for the view (pids, addresses, heartbeats): the events around them say it in words.
+    case 'child':
+    case 'configured':
+    case 'dropped':
+    case 'answered':
+      return undefined;
     case 'state':
       if (e.state === 'ready' && !e.detail) return `ready after ${formatMs(e.at)}`;
       return `${e.state}${e.detail ? `: ${e.detail}` : ''}`;

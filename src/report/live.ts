@@ -1,8 +1,9 @@
-// The live view on a terminal: one block per server and model (state, elapsed, attempts), redrawn in place;
-// server output and notable events scroll above it.
+// The live view on a terminal: one block per server and model (state, elapsed, attempts), redrawn in place from the
+// view it folds of the events it is told; server output and notable events scroll above it.
 import type { ChalkInstance } from 'chalk';
-import { formatMs } from './format.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
+import { formatMs } from '../format.js';
+import { isHeartbeat } from '../supervisor/events.js';
+import { foldStack, type ServerView, type StackView } from '../supervisor/view/stack-view.js';
 import { describeSupervisorEvent } from './describe.js';
 import { serverColor } from './style.js';
 import { modelLine, stateWord } from './model-line.js';
@@ -23,19 +24,24 @@ const LANDED = new Set([
   'removed',
 ]);
 
+/**
+ * The live view, from `start` (the stack before its first event); `now` is the stack's clock (ms since it started),
+ * for the time a server not yet ready has taken so far.
+ */
 export function liveReporter(
   paint: ChalkInstance,
-  sup: Supervisor,
+  start: StackView,
+  now: () => number,
   stream: NodeJS.WriteStream = process.stdout,
 ): Reporter {
-  const names = sup.servers.map((s) => s.config.name);
+  let view = start;
+  const names = start.servers.map((s) => s.name);
   const tag = serverColor(paint, names);
   let drawn = 0;
   let settled = false;
-  const serverLine = (s: (typeof sup.servers)[number]) =>
-    `${tag(s.config.name)}  ${stateWord(paint, s.state)} ${paint.dim(formatMs(s.readyAt ?? sup.now()))}`;
-  const render = () =>
-    sup.servers.flatMap((s) => [serverLine(s), ...[...s.models.values()].map((m) => modelLine(paint, m))]);
+  const serverLine = (s: ServerView) =>
+    `${tag(s.name)}  ${stateWord(paint, s.state)} ${paint.dim(formatMs(s.readyAt ?? now()))}`;
+  const render = () => view.servers.flatMap((s) => [serverLine(s), ...s.models.map((m) => modelLine(paint, m))]);
   const clear = () => {
     if (drawn > 0) stream.write(`\x1b[${drawn}A\x1b[0J`);
     drawn = 0;
@@ -51,10 +57,13 @@ export function liveReporter(
     stream.write(`${text}\n`);
     if (!settled) draw();
   };
+  // Redrawn every 100 ms while the stack comes up, so elapsed times move.
   const timer = setInterval(draw, 100);
   timer.unref();
   return {
     event(e) {
+      view = foldStack(view, e);
+      if (isHeartbeat(e)) return;
       if (settled) {
         const text = describeSupervisorEvent(e);
         const landed = e.type === 'timing' && LANDED.has(e.event.event);

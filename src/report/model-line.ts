@@ -1,6 +1,6 @@
 // One model as the live view and `status` show it: name, state, load time, attempts, and the error while not ready.
 import type { ChalkInstance } from 'chalk';
-import { etaMs, formatEta, formatMs, formatRate } from './format.js';
+import { etaMs, formatEta, formatMs, formatRate } from '../format.js';
 
 export interface ModelLineData {
   name: string;

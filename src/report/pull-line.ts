@@ -1,7 +1,7 @@
 // One line per pulled model, for `pull` and `up`: `✔ chat  models/demo-chat.gguf  made 2.1 MB in 49 ms`.
 import type { Config } from '../../common/config/types.js';
 import { displayPath, type PullResult } from '../models/pull.js';
-import { formatBytes, formatMs } from './format.js';
+import { formatBytes, formatMs } from '../format.js';
 import { paint } from './style.js';
 
 const VERB: Record<PullResult['action'], string> = {

@@ -1,7 +1,7 @@
 // What the pull progress views show per model: bytes, percent, speed over the last few seconds, time left. One state
 // fed by the pull's events; the live view, the plain lines and JSON all read it.
 import type { PullEvent } from '../models/pull.js';
-import { etaMs, formatBytes, formatEta, formatMs, formatRate } from './format.js';
+import { etaMs, formatBytes, formatEta, formatMs, formatRate } from '../format.js';
 
 /** One download under way, as the views show it. */
 export interface Transfer {

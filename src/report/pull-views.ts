@@ -2,7 +2,7 @@
 // lines for CI logs (every 10% or every few seconds), and JSON events for scripts.
 import type { ChalkInstance } from 'chalk';
 import type { PullEvent, PullResult } from '../models/pull.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../format.js';
 import { describeTransfer, percentOf, type Transfer, Transfers } from './pull-progress.js';
 
 /** What a pull tells its view. */

@@ -1,5 +1,5 @@
 // The summary table `up` prints when the stack is ready: where the cold start went.
-import { formatMs } from './format.js';
+import { formatMs } from '../format.js';
 import type { SummaryRow } from '../supervisor/events.js';
 import { formatTable } from './table.js';
 

@@ -1,17 +1,24 @@
-// What the supervisor tells the world: one event stream that the live view, the plain log, --json and the state file
-// all read.
+// What the supervisor tells the world: one event stream that the live view, the plain log, --json, the state file and
+// a reload's caller all read (the view they draw from is folded from it: view/stack-view.ts).
+import type { ModelDiff } from '../../common/config/diff.js';
 import type { TimingEvent } from '../../common/timing/events.js';
-import type { ModelState } from '../../common/protocol.js';
-import type { ReloadPlan, ServerAction } from '../reload/plan.js';
 import type { ServerState } from './states.js';
 
 /** `at` is milliseconds since the supervisor started the stack. */
 export type SupervisorEvent =
   | { type: 'spawned'; server: string; pid: number | undefined; at: number }
+  /** The guard of a foreign server started its command: one more process the server owns. */
+  | { type: 'child'; server: string; pid: number; at: number }
+  /** Where a server runs from now on: one new in the config, or one a reload restarted with new settings. */
+  | { type: 'configured'; server: string; kind: string; host: string; port: number; at: number }
+  /** A server gone from the config, stopped: no longer part of the stack. */
+  | { type: 'dropped'; server: string; at: number }
   | { type: 'state'; server: string; state: ServerState; at: number; detail?: string }
   | { type: 'timing'; server: string; event: TimingEvent; at: number }
   | { type: 'output'; server: string; stream: 'stdout' | 'stderr'; line: string; at: number }
   | { type: 'restart'; server: string; attempt: number; delayMs: number; at: number; reason: string }
+  /** The watchdog's check of a ready server was answered (its ready counts as the first answer). */
+  | { type: 'answered'; server: string; at: number }
   /** The watchdog's check of a ready server went unanswered (`misses` in a row). */
   | { type: 'missed'; server: string; misses: number; silentMs: number; at: number }
   | { type: 'stack-ready'; at: number; summary: SummaryRow[] }
@@ -24,6 +31,13 @@ export type SupervisorEvent =
   /** The reload is over: `ok` when every step was; `exitCode` 2 for a config that is not valid (nothing changed). */
   | { type: 'reloaded'; at: number; ok: boolean; version: string; ms: number; exitCode: number; error?: string };
 
+/**
+ * A heartbeat: it keeps the view's last answer current, but is no news. One per server per liveness period (5 s by
+ * default) would flood `--json` and a reload's caller, so they leave it out.
+ */
+export const isHeartbeat = (e: SupervisorEvent): boolean => e.type === 'answered';
+
+/** A reload's step for one server, as it begins and ends. */
 export interface ReloadStepEvent {
   type: 'reload-step';
   server: string;
@@ -35,18 +49,7 @@ export interface ReloadStepEvent {
   ms?: number;
 }
 
-/** A model as the supervisor sees it, rebuilt from the server's timing events. */
-export interface ModelView {
-  name: string;
-  state: ModelState;
-  attempts: number;
-  loadMs?: number;
-  readyAt?: number;
-  error?: string;
-  /** The current attempt's progress, from `load_progress` (bytes per second in `rate`). */
-  progress?: { fraction: number; bytes: number; total: number; rate?: number };
-}
-
+/** One row of the summary `up` prints when the stack is ready (a model, or a server that has none). */
 export interface SummaryRow {
   server: string;
   model?: string;
@@ -57,74 +60,28 @@ export interface SummaryRow {
   readyAt?: number;
 }
 
-/** Folds one timing event into the model views of a server. */
-export function applyTiming(models: Map<string, ModelView>, e: TimingEvent, at: number): void {
-  if (!e.model) return;
-  if (e.event === 'removed') {
-    models.delete(e.model);
-    return;
-  }
-  const m = models.get(e.model) ?? { name: e.model, state: 'queued' as ModelState, attempts: 0 };
-  models.set(e.model, m);
-  // While a new copy loads beside the old one, the model serves: it stays `swapping` until the new copy lands.
-  const unlessSwapping = (state: ModelState) => (m.state === 'swapping' ? 'swapping' : state);
-  switch (e.event) {
-    case 'load_start':
-      m.state = unlessSwapping('loading');
-      m.attempts = e.attempt ?? m.attempts + 1;
-      m.progress = undefined;
-      break;
-    case 'memory_wait':
-      m.state = unlessSwapping('waiting');
-      break;
-    case 'admitted':
-      m.state = unlessSwapping('loading');
-      break;
-    case 'swap_start':
-      m.state = e.detail === 'side-by-side' ? 'swapping' : 'queued';
-      break;
-    case 'swap_failed':
-      m.state = 'ready';
-      m.error = e.error;
-      break;
-    case 'unload_start':
-      // The old copy of a swap goes unseen: the model is its new copy.
-      if (e.detail !== 'replaced') m.state = 'unloading';
-      break;
-    case 'unload_end':
-      if (e.detail !== 'replaced') m.state = 'unloaded';
-      break;
-    case 'load_progress':
-      m.progress = { fraction: e.fraction ?? 0, bytes: e.bytes ?? 0, total: e.total ?? 0, rate: e.rate };
-      break;
-    case 'load_end':
-      m.loadMs = e.ms;
-      break;
-    case 'load_failed':
-      m.error = e.error;
-      break;
-    case 'retry':
-      m.state = unlessSwapping('retrying');
-      break;
-    case 'ready':
-      m.state = 'ready';
-      m.readyAt = at;
-      m.error = undefined;
-      break;
-    case 'failed':
-      m.state = 'failed';
-      m.error = e.error;
-      break;
-    case 'quarantined':
-      m.state = 'quarantined';
-      m.attempts = e.attempt ?? m.attempts;
-      m.error = e.error;
-      break;
-    case 'released':
-      m.state = 'queued';
-      m.error = undefined;
-      break;
-    default:
-      break;
-  }
+// The reload plan's shape is declared here, with the event that carries it, so the stream needs nothing from the
+// reload code that drives the supervisor (src/reload/reload-plan.ts works the plan out).
+
+/** What a reload does to one server. */
+export type ServerAction = 'unchanged' | 'update' | 'restart' | 'start' | 'stop';
+
+/** One server's part of a reload plan. */
+export interface ServerStep {
+  server: string;
+  action: ServerAction;
+  /** Why: the process settings that changed (restart), supervision settings (update), new or gone (start, stop). */
+  reasons: string[];
+  /** For `update` of a built-in server: what happens to its models. */
+  models: ModelDiff;
+}
+
+/** What `modelctl reload` will do, per server, and the stack settings it takes in place. */
+export interface ReloadPlan {
+  file: string;
+  from: string;
+  to: string;
+  /** Stack settings that changed: taken in place (grace, budget) or needing nothing here (deploy). */
+  stack: string[];
+  servers: ServerStep[];
 }

@@ -3,6 +3,7 @@
 // Usage: node guard.js <graceMs> -- <command> [args...]
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import type { GuardMessage } from '../../common/protocol.js';
 
 const [graceText, dashes, command, ...args] = process.argv.slice(2);
 if (dashes !== '--' || !command) {
@@ -11,7 +12,10 @@ if (dashes !== '--' || !command) {
 }
 const grace = Number(graceText);
 const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-child.once('spawn', () => process.send?.({ type: 'child', pid: child.pid }));
+child.once('spawn', () => {
+  const started: GuardMessage = { type: 'child', pid: child.pid! };
+  process.send?.(started);
+});
 child.once('error', (err) => {
   console.error(`cannot start ${command}: ${err.message}`);
   process.exit(127);

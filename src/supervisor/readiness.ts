@@ -2,7 +2,8 @@
 // a model failing for good | the deadline | an abort (Ctrl-C). The first to happen decides; everything else is cleaned
 // up.
 import type { EventEmitter } from 'node:events';
-import type { ServerMessage } from '../../common/protocol.js';
+import { isBuiltin, type ServerConfig } from '../../common/config/types.js';
+import type { ChildMessage } from '../../common/protocol.js';
 import type { ExitInfo } from './server-process.js';
 
 export type Outcome =
@@ -23,6 +24,10 @@ export const httpProbe: Probe = async (url, timeoutMs = 1000) => {
     () => undefined,
   );
 };
+
+/** The URL a foreign server is polled on (ours push ready over IPC, so they have none). */
+export const healthUrlOf = (s: ServerConfig): string | undefined =>
+  isBuiltin(s) ? undefined : `http://${s.host}:${s.port}${s.health}`;
 
 export interface ReadinessSource extends EventEmitter {
   exitInfo?: ExitInfo;
@@ -56,7 +61,7 @@ export function waitUntilReady(source: ReadinessSource, opts: WaitOptions): Prom
       opts.signal?.removeEventListener('abort', onAbort);
       resolve(o);
     };
-    const onMessage = (m: ServerMessage) => {
+    const onMessage = (m: ChildMessage) => {
       if (m.type === 'ready' || (m.type === 'serving' && opts.acceptServing)) finish({ kind: 'ready' });
       else if (m.type === 'failed') finish({ kind: 'model-failed', error: m.error });
     };

@@ -1,18 +1,10 @@
 // One child server process: spawn it (execa, argument arrays), hear its messages and output, stop it with grace →
 // SIGKILL.
 import { EventEmitter } from 'node:events';
-import { killQuietly } from '../../common/processes.js';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { execaNode } from 'execa';
-import { isBuiltin, type Config, type ServerConfig } from '../../common/config/types.js';
-import {
-  serverArgs,
-  serverEntryPath,
-  type ReloadOutcome,
-  type ServerMessage,
-  type SupervisorMessage,
-} from '../../common/protocol.js';
+import { killQuietly } from '../../common/processes.js';
+import type { ChildMessage, ReloadOutcome, SupervisorMessage } from '../../common/protocol.js';
+import { execaSpawner, type LaunchSpec, type Spawner } from './launch-spec.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -20,59 +12,27 @@ export interface ExitInfo {
 }
 
 /** What to run: always a Node script with IPC (our servers, or the guard that runs a foreign command). */
-export interface LaunchSpec {
-  script: string;
-  args: string[];
-  env: Record<string, string>;
-  cwd: string;
-}
-
-export type Spawner = (spec: LaunchSpec) => ChildProcess;
-
-export const execaSpawner: Spawner = (spec) =>
-  execaNode(spec.script, spec.args, {
-    cwd: spec.cwd,
-    env: spec.env,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    ipc: true,
-    serialization: 'json',
-  }) as unknown as ChildProcess;
-
-const distPath = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
-
-/**
- * What our servers run with unless the config says otherwise: room in libuv's pool for prefetching, header checks and
- * a read stuck on a dead mount at once (it can only be set before the process starts).
- */
-const BUILTIN_ENV = { UV_THREADPOOL_SIZE: '8' };
-
-/** Built-in servers run their own main; a foreign command runs under the guard, which ends it when we go. */
-export function launchSpec(server: ServerConfig, config: Config, opts: { warmup?: boolean } = {}): LaunchSpec {
-  const env = { ...server.env, MODELCTL_SERVER: server.name };
-  if (!isBuiltin(server)) {
-    return {
-      script: distPath('./guard.js'),
-      args: [String(config.graceMs), '--', ...server.command],
-      env,
-      cwd: config.dir,
-    };
-  }
-  const args = [...serverArgs(config.file, server.name), ...(opts.warmup ? ['--warmup'] : [])];
-  return { script: serverEntryPath(server.kind), args, env: { ...BUILTIN_ENV, ...env }, cwd: config.dir };
-}
-
 const KEEP_LINES = 20;
 
-/** Emits 'message' (ServerMessage), 'line' (text, stream) and 'exit' (ExitInfo). */
+/** Why an IPC request got no answer: no channel, the process exited, the timeout passed, or the send failed. */
+type Unanswered = 'no channel' | 'exited' | 'timeout' | Error;
+
+const reloadError = (why: Unanswered): string => {
+  if (why instanceof Error) return `cannot reach the server: ${why.message}`;
+  if (why === 'timeout') return 'the server did not answer in time';
+  return why === 'exited' ? 'the server exited during the reload' : 'the server has no IPC channel';
+};
+
+/** Emits 'message' (ChildMessage: a server's, or the guard's), 'line' (text, stream) and 'exit' (ExitInfo). */
 export class ServerProcess extends EventEmitter {
   private child: ChildProcess;
   private lines: string[] = [];
   private extraPids: number[] = [];
   private stopping?: Promise<ExitInfo>;
-  private pings = 0;
+  private requests = 0;
   exitInfo?: ExitInfo;
+  /** Why the supervisor killed this process itself, if it did (see `kill`). */
+  killedFor?: string;
   readonly exited: Promise<ExitInfo>;
 
   constructor(
@@ -90,9 +50,9 @@ export class ServerProcess extends EventEmitter {
       });
     });
     this.child.once('error', (err) => this.keep(`spawn error: ${err.message}`));
-    this.child.on('message', (m: ServerMessage | { type: 'child'; pid: number }) => {
+    this.child.on('message', (m: ChildMessage) => {
       if (m.type === 'child') this.extraPids.push(m.pid);
-      else this.emit('message', m);
+      this.emit('message', m);
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       let partial = '';
@@ -126,22 +86,12 @@ export class ServerProcess extends EventEmitter {
    * answers unhealthy, does not answer, or has no channel.
    */
   ping(timeoutMs: number): Promise<boolean> {
-    const id = ++this.pings;
-    if (!this.child.connected || this.exitInfo) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.off('message', onMessage);
-        resolve(ok);
-      };
-      const onMessage = (m: ServerMessage) => {
-        if (m.type === 'pong' && m.id === id) done(m.healthy);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.on('message', onMessage);
-      const ping: SupervisorMessage = { type: 'ping', id };
-      this.child.send(ping, (err) => err && done(false));
-    });
+    return this.request(
+      (id) => ({ type: 'ping', id }),
+      (m, id) => (m.type === 'pong' && m.id === id ? m.healthy : undefined),
+      () => false,
+      timeoutMs,
+    );
   }
 
   /**
@@ -149,28 +99,58 @@ export class ServerProcess extends EventEmitter {
    * and resolves with what it did; a server that exits or cannot be told says so in the outcome.
    */
   reload(version: string): Promise<ReloadOutcome> {
-    const id = ++this.pings;
-    const failed = (error: string): ReloadOutcome => ({ ok: false, version, models: [], error, ms: 0 });
-    if (!this.child.connected || this.exitInfo) return Promise.resolve(failed('the server has no IPC channel'));
+    const failed = (why: Unanswered): ReloadOutcome => ({
+      ok: false,
+      version,
+      models: [],
+      error: reloadError(why),
+      ms: 0,
+    });
+    return this.request(
+      (id) => ({ type: 'reload', id, version }),
+      (m, id) => (m.type === 'reloaded' && m.id === id ? m.outcome : undefined),
+      failed,
+    );
+  }
+
+  /**
+   * One request over IPC and its answer: sends `ask` (numbered), resolves with the first message `answer` takes;
+   * `unanswered` says what it comes to when the server has no channel, cannot be told, exits, or lets `timeoutMs` pass.
+   */
+  private request<T>(
+    ask: (id: number) => SupervisorMessage,
+    answer: (m: ChildMessage, id: number) => T | undefined,
+    unanswered: (why: Unanswered) => T,
+    timeoutMs?: number,
+  ): Promise<T> {
+    const id = ++this.requests;
+    if (!this.child.connected || this.exitInfo) return Promise.resolve(unanswered('no channel'));
     return new Promise((resolve) => {
-      const done = (outcome: ReloadOutcome) => {
+      const done = (value: T) => {
+        clearTimeout(timer);
         this.off('message', onMessage);
         this.off('exit', onExit);
-        resolve(outcome);
+        resolve(value);
       };
-      const onMessage = (m: ServerMessage) => {
-        if (m.type === 'reloaded' && m.id === id) done(m.outcome);
+      const onMessage = (m: ChildMessage) => {
+        const value = answer(m, id);
+        if (value !== undefined) done(value);
       };
-      const onExit = () => done(failed('the server exited during the reload'));
+      const onExit = () => done(unanswered('exited'));
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(unanswered('timeout')), timeoutMs);
       this.on('message', onMessage);
       this.once('exit', onExit);
-      const ask: SupervisorMessage = { type: 'reload', id, version };
-      this.child.send(ask, (err) => err && done(failed(`cannot reach the server: ${err.message}`)));
+      this.child.send(ask(id), (err) => err && done(unanswered(err)));
     });
   }
 
-  /** SIGKILL at once: for a server that no longer answers (it would not answer SIGTERM either). */
-  kill(): void {
+  /**
+   * SIGKILL at once: for a server that no longer answers (it would not answer SIGTERM either). `reason` is kept as
+   * `killedFor` (the first one wins, as execa's termination records why): whoever sees the exit tells it apart from a
+   * crash.
+   */
+  kill(reason: string): void {
+    this.killedFor ??= reason;
     this.child.kill('SIGKILL');
     for (const pid of this.extraPids) killQuietly(pid, 'SIGKILL');
   }

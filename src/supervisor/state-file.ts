@@ -6,7 +6,7 @@ import type { Config } from '../../common/config/types.js';
 import { ModelctlError, messageOf } from '../../common/errors.js';
 import { writeJsonAtomically } from '../../common/json-file.js';
 import type { SupervisorEvent } from './events.js';
-import type { Supervisor } from './supervisor.js';
+import { foldStack, initialView } from './view/stack-view.js';
 
 export interface StackState {
   supervisorPid: number;
@@ -60,50 +60,74 @@ export function readStackState(stateDir: string): StackState | undefined {
 
 const CORRUPT_HINT = 'if no modelctl supervisor is running, delete it';
 
+/** What `up` keeps the state file current with: each supervisor event, and the removal when the stack stops. */
+export interface StackStateTracker {
+  event(e: SupervisorEvent): void;
+  remove(): void;
+}
+
 /**
- * Rewrites the state file on every state change (atomically: a reader never sees half a file); removed when the stack
- * stops.
+ * Rewrites the state file (atomically: a reader never sees half a file) from the view it folds of the events it is
+ * told, on every change a reader of the file would see; removed when the stack stops. `stackStartedAt` is the wall
+ * clock (ms) at which the events' `at` counts from.
  */
-export function trackStackState(config: Config, sup: Supervisor, detached: boolean, control?: string): () => void {
+export function trackStackState(
+  config: Config,
+  opts: { detached: boolean; control?: string; stackStartedAt: number },
+): StackStateTracker {
   const file = fileOf(config.stateDir);
   const startedAt = new Date().toISOString();
   let appliedAt = startedAt;
   let lastReload: StackState['lastReload'];
+  let view = initialView(config);
+  const wallClock = (stackMs: number) => new Date(opts.stackStartedAt + stackMs).toISOString();
   mkdirSync(config.stateDir, { recursive: true });
   const write = () => {
     const state: StackState = {
       supervisorPid: process.pid,
       config: config.file,
-      configVersion: sup.running.version,
+      configVersion: view.version,
       appliedAt,
       ...(lastReload ? { lastReload } : {}),
-      ...(control ? { control } : {}),
+      ...(opts.control ? { control: opts.control } : {}),
       startedAt,
-      detached,
-      servers: sup.servers.map((s) => ({
-        name: s.config.name,
-        kind: s.config.kind,
-        host: s.config.host,
-        port: s.config.port,
-        pids: s.proc?.pids ?? [],
+      detached: opts.detached,
+      servers: view.servers.map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        host: s.host,
+        port: s.port,
+        pids: s.pids,
         state: s.state,
         restarts: s.restarts,
         readyAt: s.readyAt,
-        lastAnswerAt: s.lastAnswerAt === undefined ? undefined : new Date(wallClockOf(s.lastAnswerAt)).toISOString(),
+        lastAnswerAt: s.lastAnswerAt === undefined ? undefined : wallClock(s.lastAnswerAt),
       })),
     };
     writeJsonAtomically(file, state);
   };
-  const wallClockOf = (stackMs: number) => Date.now() - (sup.now() - stackMs);
   write();
-  sup.on('heartbeat', write);
-  sup.on('event', (e: SupervisorEvent) => {
-    if (e.type === 'reloaded') {
-      const at = new Date().toISOString();
-      if (e.ok) appliedAt = at;
-      lastReload = e.ok ? undefined : { version: e.version, at, ok: false, error: e.error };
-    }
-    if (e.type === 'state' || e.type === 'spawned' || e.type === 'reloaded') write();
-  });
-  return () => rmSync(file, { force: true });
+  return {
+    event(e) {
+      view = foldStack(view, e);
+      if (e.type === 'reloaded') {
+        const at = new Date().toISOString();
+        if (e.ok) appliedAt = at;
+        lastReload = e.ok ? undefined : { version: e.version, at, ok: false, error: e.error };
+      }
+      if (WRITTEN_ON.has(e.type)) write();
+    },
+    remove: () => rmSync(file, { force: true }),
+  };
 }
+
+/** The events after which a reader of the file would see something new. */
+const WRITTEN_ON = new Set<SupervisorEvent['type']>([
+  'state',
+  'spawned',
+  'child',
+  'configured',
+  'dropped',
+  'answered',
+  'reloaded',
+]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HealthBody } from '../../common/protocol.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
-import { ABORT_WORDS, writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../fixtures/mutants/aborting-models.js';
+import { ABORT_WORDS, writeInferenceAbortingGguf, writeLoadAbortingGguf } from '../../bench/mutants/aborting-models.js';
 import { modelctl, type UpRun } from '../helpers/modelctl.js';
 import { healthy, healthyOrExit, startServerFrom } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';

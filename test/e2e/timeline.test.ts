@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColdStartReport } from '../../src/coldstart/report.js';
-import { formatMs } from '../../src/report/format.js';
+import { formatMs } from '../../src/format.js';
 import type { Timeline } from '../../src/report/timeline/model.js';
 import { findBrowser, runInPage, screenshot } from '../helpers/browser.js';
 import { modelGate } from '../helpers/gate.js';

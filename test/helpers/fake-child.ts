@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
-import type { LaunchSpec, Spawner } from '../../src/supervisor/server-process.js';
+import type { LaunchSpec, Spawner } from '../../src/supervisor/launch-spec.js';
 
 let nextPid = 900_000;
 

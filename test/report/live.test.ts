@@ -1,29 +1,38 @@
 import { Chalk } from 'chalk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { liveReporter } from '../../src/report/live.js';
-import type { ModelView } from '../../src/supervisor/events.js';
-import type { Supervisor } from '../../src/supervisor/supervisor.js';
+import { foldAll, type StackView } from '../../src/supervisor/view/stack-view.js';
 import { output, timing } from '../helpers/events.js';
 
 const plain = new Chalk({ level: 0 });
 const CLEAR_3_LINES = '\x1b[3A\x1b[0J';
 const BLOCK = ['llm      starting   1.2 s', '  chat           loading    ', 'asr-ocr  starting   1.2 s', ''].join('\n');
 
-/** What the live view reads of a supervisor: two servers starting, llm loading its model chat, 1234 ms in. */
-function fakeSupervisor() {
-  const chat: ModelView = { name: 'chat', state: 'loading', attempts: 1 };
-  const servers = [
-    { config: { name: 'llm' }, state: 'starting', models: new Map([['chat', chat]]) },
-    { config: { name: 'asr-ocr' }, state: 'starting', models: new Map() },
-  ];
-  return { servers, now: () => 1234 } as unknown as Supervisor;
+/** What the live view starts from: two servers starting, llm loading its model chat (as their events told it). */
+function startingStack(): StackView {
+  const pending = (name: string) => ({ name, kind: 'llm', host: '127.0.0.1', port: 1, state: 'pending' as const });
+  const none = { restarts: 0, pids: [], models: [] };
+  return foldAll(
+    {
+      version: 'a',
+      servers: [
+        { ...pending('llm'), ...none },
+        { ...pending('asr-ocr'), ...none },
+      ],
+    },
+    [
+      { type: 'state', server: 'llm', state: 'starting', at: 1 },
+      { type: 'state', server: 'asr-ocr', state: 'starting', at: 1 },
+      timing('llm', 'load_start', { model: 'chat', attempt: 1, state: 'loading' }, 2),
+    ],
+  );
 }
 
 /** A live view on a fake terminal; `take()` returns what was written since the last call. */
 function onFakeTerminal(paint = plain) {
   let written: string[] = [];
   const stream = { write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
-  const reporter = liveReporter(paint, fakeSupervisor(), stream);
+  const reporter = liveReporter(paint, startingStack(), () => 1234, stream);
   const take = () => {
     const out = written.join('');
     written = [];
@@ -42,10 +51,12 @@ describe('live view', () => {
 
   it('draws one block of servers and models, and redraws it in place on each event', () => {
     const { reporter, take } = onFakeTerminal();
-    reporter.event({ type: 'spawned', server: 'llm', pid: 12, at: 5 });
+    reporter.event(timing('llm', 'runtime_ready', {}, 5));
     expect(take()).toBe(BLOCK);
-    reporter.event(timing('llm', 'load_start', { model: 'chat', attempt: 1 }));
-    expect(take()).toBe(CLEAR_3_LINES + BLOCK);
+    reporter.event(timing('llm', 'load_progress', { model: 'chat', attempt: 1, fraction: 0.5, bytes: 5, total: 10 }));
+    expect(take()).toBe(
+      CLEAR_3_LINES + BLOCK.replace('loading    ', `loading    [${'█'.repeat(10)}${'░'.repeat(10)}]  50%`),
+    );
   });
 
   it('redraws every 100 ms while the stack comes up, so elapsed times move', () => {
@@ -76,7 +87,7 @@ describe('live view', () => {
 
   it('on ready: removes the block, prints the summary, stops redrawing, then prints only what matters', () => {
     const { reporter, take } = onFakeTerminal();
-    reporter.event({ type: 'spawned', server: 'llm', pid: 12, at: 5 });
+    reporter.event(timing('llm', 'runtime_ready', {}, 5));
     take();
     reporter.ready([{ server: 'llm', model: 'chat', loadMs: 59, attempts: 1, readyAt: 1400 }], 1458, 120_000);
     const shown = take();

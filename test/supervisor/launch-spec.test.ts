@@ -2,7 +2,7 @@
 // on a dead mount must not starve each other), which the config's env can override; a foreign server gets neither.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config/load.js';
-import { launchSpec } from '../../src/supervisor/server-process.js';
+import { launchSpec } from '../../src/supervisor/launch-spec.js';
 
 const config = (env: string) =>
   parseConfig(

@@ -136,6 +136,23 @@ describe('Supervisor', () => {
     await sup.shutdown();
   });
 
+  it('tells every pid and every watchdog answer in its one event stream, and its view follows them', async () => {
+    // A pid past the kernel's pid_max (2^22 at most): the SIGKILL a stop sends the guard's child can reach no one.
+    const commandPid = (c: FakeChild) => 2 ** 30 + c.pid;
+    const { sup, children, events } = supervise((c) => {
+      c.emit('message', { type: 'child', pid: commandPid(c) });
+      setTimeout(() => c.ready(), 5);
+    }, true);
+    await sup.up();
+    await until(() => events.filter((e) => e.type === 'answered' && e.server === 'a').length >= 2);
+    expect(sup.view.servers[0]!.pids).toEqual([children[0]!.pid, commandPid(children[0]!)]);
+    expect(events.find((e) => e.type === 'child')).toMatchObject({ server: 'a', pid: commandPid(children[0]!) });
+    expect(sup.view.servers[0]!.lastAnswerAt).toBe(
+      events.findLast((e) => e.type === 'answered' && e.server === 'a')!.at,
+    );
+    await sup.shutdown();
+  });
+
   it('kills and restarts a ready server that stops answering its watchdog', async () => {
     const { sup, children, events, server } = supervise((c) => setTimeout(() => c.ready(), 5), true);
     await sup.up();

@@ -1,6 +1,6 @@
 // The waterfall as one self-contained HTML page: a heading with the figures that matter, the inline SVG, a few lines of
 // CSS. No scripts, fonts or images from anywhere; the same timeline always gives the same bytes.
-import { formatMs } from '../format.js';
+import { formatMs } from '../../format.js';
 import type { Timeline } from './model.js';
 import { escapeXml } from '../xml.js';
 import { timelineSvg } from './svg.js';

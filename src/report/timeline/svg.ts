@@ -5,7 +5,7 @@ import type { Mark, Row, Segment, Timeline } from './model.js';
 import { SEGMENT_LOOKS, LINE_LOOKS } from './palette.js';
 import { axisFor, tickLabel, type Axis } from './scale.js';
 import { legendSvg } from './legend.js';
-import { formatMs } from '../format.js';
+import { formatMs } from '../../format.js';
 import { escapeXml } from '../xml.js';
 import { CUT_OUTLINE, DEFS, STRIPES_ID, attrs, el, markShape, title } from './svg-shapes.js';
 import { atSeconds, markWords, rowFigure, rowName, segmentWords } from './words.js';

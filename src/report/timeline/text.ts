@@ -1,7 +1,7 @@
 // The waterfall for a terminal: a compact bar per server and model that fits the width, drawn with the glyphs of the
 // palette (colour on a terminal only), the cold-start column, a ruler in seconds, the figures and a legend line.
 import type { ChalkInstance } from 'chalk';
-import { formatMs } from '../format.js';
+import { formatMs } from '../../format.js';
 import type { Timeline } from './model.js';
 import { LINE_LOOKS, MARK_LOOKS, SEGMENT_LOOKS, type Look } from './palette.js';
 import { axisFor, tickLabel, type Axis } from './scale.js';

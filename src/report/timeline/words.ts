@@ -1,5 +1,5 @@
 // The timeline in words: what hovering a bar or a mark shows, and the figure beside each row. Both waterfalls use them.
-import { formatBytes, formatMs, formatRate } from '../format.js';
+import { formatBytes, formatMs, formatRate } from '../../format.js';
 import type { Mark, Row, Segment } from './model.js';
 import { MARK_LOOKS, SEGMENT_LOOKS } from './palette.js';
 

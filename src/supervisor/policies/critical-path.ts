@@ -7,7 +7,10 @@
 import { openSync, readdirSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPriority, setPriority } from 'node:os';
+import { isBuiltin } from '../../../common/config/types.js';
 import { timingLogFile } from '../../../common/timing/writer.js';
+import type { SupervisorCore } from '../core.js';
+import type { SupervisionPolicy } from './policy.js';
 
 /** How much lower than the supervisor's own the servers off the critical path run while they start. */
 const OFF_PATH_NICENESS = 10;
@@ -78,4 +81,33 @@ export function setProcessPriority(pid: number, niceness: number): void {
       // gone, or not ours to change: nothing to do
     }
   }
+}
+
+/**
+ * The servers that start at lower CPU priority: none when asked not to, when this process could not restore their
+ * priority, or without a last cold start of every server.
+ */
+function offPathOf(core: SupervisorCore): Set<string> {
+  const off = core.opts.scheduleByCriticalPath === false || core.servers.length < 2 || !canRestorePriority();
+  if (off) return new Set();
+  const last = new Map(core.servers.map((s) => [s.config.name, lastColdStartMs(core.running.stateDir, s.config.name)]));
+  // Only our servers: a foreign command runs under the guard, whose child the change would not reach in time.
+  const ours = new Set(core.servers.filter((s) => isBuiltin(s.config)).map((s) => s.config.name));
+  return new Set([...offCriticalPath(last)].filter((name) => ours.has(name)));
+}
+
+/** The policy: each server off the path runs its first start lowered, and is put back the moment its wait ends. */
+export function criticalPath(core: SupervisorCore): SupervisionPolicy {
+  let offPath = new Set<string>();
+  return {
+    stackStarting() {
+      offPath = offPathOf(core);
+    },
+    starting(s, proc) {
+      const pid = proc.pid;
+      if (!offPath.delete(s.config.name) || pid === undefined) return;
+      lowerPriority(pid);
+      return () => restorePriority(pid);
+    },
+  };
 }

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkLlmFile } from '../../../common/formats/gguf/check.js';
 import { checkWhisperFile } from '../../../common/formats/whisper/read.js';
-import { JOURNAL_ONLY } from '../../fixtures/mutants/aborting-models.js';
-import { rejectionOf, type NativeOutcome } from '../../fixtures/mutants/classify.js';
-import { ggufMutantList } from '../../fixtures/mutants/gguf-mutants.js';
-import { whisperMutantList } from '../../fixtures/mutants/whisper-mutants.js';
+import { JOURNAL_ONLY } from '../../../bench/mutants/aborting-models.js';
+import { rejectionOf, type NativeOutcome } from '../../../bench/mutants/classify.js';
+import { ggufMutantList } from '../../../bench/mutants/gguf-mutants.js';
+import { whisperMutantList } from '../../../bench/mutants/whisper-mutants.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const measured = JSON.parse(readFileSync('test/fixtures/mutants/native-outcomes.json', 'utf8')) as Record<
+const measured = JSON.parse(readFileSync('bench/mutants/native-outcomes.json', 'utf8')) as Record<
   'gguf' | 'whisper',
   Record<string, NativeOutcome>
 >;

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { TensorType, ValueType } from '../../../../common/formats/gguf/format.js';
 import { checkLlmFile } from '../../../../common/formats/gguf/check.js';
 import { writeDemoLlama } from '../../../../src/models/demo-llama.js';
-import { baseSpec, encodeGguf, writeGgufMutant } from '../../../fixtures/mutants/gguf-mutants.js';
-import type { Spec } from '../../../fixtures/mutants/gguf-mutations.js';
+import { baseSpec, encodeGguf, writeGgufMutant } from '../../../../bench/mutants/gguf-mutants.js';
+import type { Spec } from '../../../../bench/mutants/gguf-mutations.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();

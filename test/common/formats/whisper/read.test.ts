@@ -5,7 +5,7 @@ import { whisperShapeForSize, whisperTensors, writeDemoWhisper } from '../../../
 import { expectedTensorCount } from '../../../../common/formats/whisper/format.js';
 import { checkWhisperFile, readWhisperFile } from '../../../../common/formats/whisper/read.js';
 import { expectedWhisperTensors } from '../../../../common/formats/whisper/tensors.js';
-import { writeWhisperMutant } from '../../../fixtures/mutants/whisper-mutants.js';
+import { writeWhisperMutant } from '../../../../bench/mutants/whisper-mutants.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();
