@@ -22,7 +22,7 @@ const program = new Command('modelctl')
     `
 Exit codes: 0 ok, 1 failure (a model or server failed, a port is taken), 2 bad config or usage,
 3 cold-start budget exceeded, 130 interrupted before the stack was ready.
-Quick start: npx modelctl up          Docs: README.md`,
+Quick start: npx modelctl up          Docs: README.md and docs/`,
   );
 
 program
@@ -75,7 +75,7 @@ program
     'after',
     `
 Exit codes: 0 pass, 1 fail (budget exceeded, a model failed, a server crashed, a port is taken, a process left
-running), 2 bad config or flags. The JSON report's shape is documented in the README.`,
+running), 2 bad config or flags. The JSON report's shape is documented in docs/cold-start.md.`,
   )
   .action(async (opts) => (await import('./commands/coldstart-test.js')).coldstartTest(opts));
 
