@@ -24,13 +24,16 @@ const EMBEDDINGS = [64, 128, 256, 512, 768, 1024, 1536, 2048, 3072, 4096];
 const feedForwardOf = (e: number) => Math.round((e * 2.75) / 32) * 32;
 const blockParams = (e: number) => 4 * e * e + 3 * e * feedForwardOf(e) + 2 * e;
 
-/** Picks the widest shape that still has a few blocks, so the file lands near `bytes` (f16 weights). */
-export function shapeForSize(bytes: number): LlamaShape {
+/**
+ * Picks the widest shape that still has a few blocks, so the file lands near `bytes` (f16 weights); `vocabRows` counts
+ * the rows of the embedding and, when the model has one, of its output matrix.
+ */
+export function shapeForSize(bytes: number, vocabRows = DEMO_VOCAB.length): LlamaShape {
   const params = bytes / 2;
   let embedding = EMBEDDINGS[0]!;
   let blocks = 2;
   for (const e of EMBEDDINGS) {
-    const l = Math.round((params - e * DEMO_VOCAB.length - e) / blockParams(e));
+    const l = Math.round((params - e * vocabRows - e) / blockParams(e));
     if (l >= 4 || e === EMBEDDINGS[0]) {
       embedding = e;
       blocks = Math.max(1, l);
@@ -72,10 +75,14 @@ export function llamaMetadata(name: string, s: LlamaShape): Record<string, Metad
   };
 }
 
-export function llamaTensors(s: LlamaShape, seed: string): TensorSpec[] {
+/**
+ * Random f16 weights and unit norms for every tensor llama.cpp needs; the output matrix is tied to the embedding unless
+ * `untied` asks for one of its own.
+ */
+export function llamaTensors(s: LlamaShape, seed: string, vocab = DEMO_VOCAB.length, untied = false): TensorSpec[] {
   const E = s.embedding,
     F = s.feedForward,
-    V = DEMO_VOCAB.length;
+    V = vocab;
   const weights = f16Random(seededBytes(seed));
   const f16 = (name: string, dims: number[]): TensorSpec => ({ name, dims, type: TensorType.F16, fill: weights });
   const norm = (name: string): TensorSpec => ({ name, dims: [E], type: TensorType.F32, fill: f32Ones });
@@ -95,6 +102,7 @@ export function llamaTensors(s: LlamaShape, seed: string): TensorSpec[] {
     );
   }
   tensors.push(norm('output_norm.weight'));
+  if (untied) tensors.push(f16('output.weight', [E, V]));
   return tensors;
 }
 

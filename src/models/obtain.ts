@@ -2,6 +2,7 @@
 // remote file's size from a HEAD request) and then the work (synthesize, or download and verify). The HTTP code (got)
 // is imported only for a remote file: a pull that finds every file present, as most `up`s do, never loads it.
 import { PullError } from '../../common/errors.js';
+import { checkDemoKeys, demoLlamaOptions } from './demo-options.js';
 import type { Fetched, FetchOptions } from './fetch-remote.js';
 import { fileSize, sha256File, writeAtomically } from './file-ops.js';
 import { partPathOf } from './part-file.js';
@@ -13,20 +14,30 @@ import type { Source } from './source.js';
 type DemoSource = Extract<Source, { kind: 'demo' }>;
 
 /**
- * Demo model synthesizers by engine name: `demo:<engine>`, with the size they make by default. Imported on use: a
- * pull that finds every file present stays cheap.
+ * Demo model synthesizers by engine name: `demo:<engine>`, with the size they make by default and a check of their
+ * query keys. Imported on use: a pull that finds every file present stays cheap.
  */
 const DEMO_WRITERS: Record<
   string,
-  { defaultBytes: number; write: (file: string, name: string, s: DemoSource) => Promise<number> }
+  {
+    defaultBytes: number;
+    check: (params: URLSearchParams) => void;
+    write: (file: string, name: string, s: DemoSource) => Promise<number>;
+  }
 > = {
   llama: {
     defaultBytes: 2_000_000,
-    write: async (file, name, s) =>
-      (await import('./demo-llama.js')).writeDemoLlama(file, { name, bytes: s.bytes ?? 2_000_000, seed: s.seed }),
+    check: demoLlamaOptions,
+    async write(file, name, s) {
+      const { template, eot } = demoLlamaOptions(s.params);
+      const opts = { name, bytes: s.bytes ?? 2_000_000, seed: s.seed };
+      if (template === undefined) return (await import('./demo-llama.js')).writeDemoLlama(file, opts);
+      return (await import('./demo-llama-chat.js')).writeDemoLlamaChat(file, { ...opts, template, eot });
+    },
   },
   whisper: {
     defaultBytes: 4_000_000,
+    check: (params) => checkDemoKeys('whisper', params),
     write: async (file, _name, s) =>
       (await import('./demo-whisper.js')).writeDemoWhisper(file, { bytes: s.bytes, seed: s.seed }),
   },
@@ -47,6 +58,11 @@ export async function planObtain(source: Source, file: string, hub: Hub, fresh: 
           .map((k) => `demo:${k}`)
           .join(', ')}`,
       );
+    try {
+      writer.check(source.params);
+    } catch (err) {
+      throw new PullError((err as Error).message);
+    }
     return { kind: 'demo', source, bytes: source.bytes ?? writer.defaultBytes };
   }
   const remote = remoteFileOf(source, hub)!;
