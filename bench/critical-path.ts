@@ -4,7 +4,7 @@
 // turns run by run, on the default stack (models.yaml as shipped) and on three 1 GB LLM models beside the ASR/OCR
 // server. Driven through the Supervisor's public options only (`scheduleByCriticalPath`), as `coldstart-test` does.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
+import { getPriority, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../common/config/load.js';
@@ -124,12 +124,14 @@ async function compare(file: string, runs: number) {
       on: samples.on.filter((r) => r.lowered.length > 0).length,
       off: samples.off.filter((r) => r.lowered.length > 0).length,
     },
-    lowered: [...new Set(samples.on.flatMap((r) => r.lowered))],
+    /** Per run with the policy on: the servers it lowered (the history is the previous run's, either variant's). */
+    loweredByRun: samples.on.map((r) => r.lowered.join('+') || 'none'),
     samples: { on: samples.on.map((r) => r.coldStartMs), off: samples.off.map((r) => r.coldStartMs) },
   };
 }
 
 export async function benchCriticalPath(opts: { runs: number; llmBytes: number }) {
+  const loadBefore = loadavg().map((l) => round(l, 1));
   const rows = [];
   for (const stack of await stacks(opts.llmBytes))
     rows.push({ stack: stack.label, ...(await compare(stack.file, opts.runs)) });
@@ -138,6 +140,8 @@ export async function benchCriticalPath(opts: { runs: number; llmBytes: number }
     command: `npm run bench -- --only critical-path --runs ${opts.runs}`,
     runsPerMedian: opts.runs,
     root: process.getuid?.() === 0,
+    /** The machine's 1/5/15-minute load averages before and after: the policy competes with whatever else runs. */
+    loadAverage: { before: loadBefore, after: loadavg().map((l) => round(l, 1)) },
     stacks: rows,
     note: [
       'ratio = cold start with priorities off / on (medians, the variants taking turns); above 1 means they pay.',
