@@ -203,6 +203,20 @@ program
   .option('--plan', 'also estimate what each model needs in memory and the order and overlap the loads will get')
   .action(async (opts) => (await import('./commands/validate.js')).validate(opts));
 
+program
+  .command('schema')
+  .description('print the JSON Schema of models.yaml, for editors that complete and check the file')
+  .addHelpText(
+    'after',
+    `
+The schema describes the file as written: durations (500ms, 2m), sizes (2GiB) and \${VAR} values are taken as the
+loader takes them. The package ships it as schema/models.schema.json; the default models.yaml names it on its first
+line, which editors with the YAML language server (VS Code's YAML extension, …) follow:
+  # yaml-language-server: $schema=./schema/models.schema.json
+Elsewhere, write it beside your models.yaml with \`modelctl schema > models.schema.json\` and name that file.`,
+  )
+  .action(async () => (await import('./commands/schema.js')).schema());
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

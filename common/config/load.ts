@@ -31,10 +31,13 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   );
 }
 
+/** `${VAR}` or `${VAR:-default}` inside a string value; the JSON Schema lets any value that holds one through. */
+export const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
 /** Replaces `${VAR}` and `${VAR:-default}` in every string value; unset variables without a default are problems. */
 function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: KeyPath, problems: Report): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, name: string, fallback?: string) => {
+    return value.replace(ENV_REFERENCE, (whole, name: string, fallback?: string) => {
       const v = env[name] ?? fallback;
       if (v === undefined) {
         problems(path, `environment variable ${name} is not set (write \${${name}:-default} to give a default)`);

@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../common/config/load.js';
 import { knownKeysAt } from '../../../common/config/schema.js';
 import { ConfigError } from '../../../common/errors.js';
-
-const good = `
-budget: 90s
-servers:
-  llm:
-    kind: llm
-    port: 8081
-    models:
-      - name: chat
-        path: models/chat.gguf
-        source: demo:llama
-`;
+import { BAD_CONFIGS as BAD, foreign, good, serverWith } from '../../fixtures/bad-configs.js';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -94,32 +83,14 @@ describe('config', () => {
   });
 
   it('refuses a malformed hf: source, naming the key path and the value', () => {
-    const text = [
-      'servers:',
-      '  x:',
-      '    kind: llm',
-      '    port: 9',
-      '    models:',
-      '      - { name: a, path: a.gguf, source: "hf:owner/repo" }',
-      '',
-    ].join('\n');
-    expect(problemsOf(text)).toEqual([
+    expect(problemsOf(BAD.incompleteHfSource.text)).toEqual([
       'models.yaml:6: servers.x.models[0].source: expected hf:OWNER/REPO/FILE[@REVISION]: ' +
         'owner, repository and file are all needed, got "hf:owner/repo"',
     ]);
   });
 
   it('requires a type for asr-ocr models and a path for all but OCR models', () => {
-    const text = `servers:
-  x:
-    kind: asr-ocr
-    port: 9
-    models:
-      - { name: a }
-      - { name: b, type: asr }
-      - { name: c, type: ocr }
-`;
-    expect(problemsOf(text)).toEqual([
+    expect(problemsOf(BAD.asrOcrModelsWithoutTypeOrPath.text)).toEqual([
       'models.yaml:6: servers.x.models[0].type: is required for an asr-ocr model: asr or ocr',
       'models.yaml:6: servers.x.models[0].path: is required: the model file, relative to the config file',
       'models.yaml:7: servers.x.models[1].path: is required: the model file, relative to the config file',
@@ -145,21 +116,18 @@ describe('config', () => {
   });
 
   it('names the key path and the value of a bad duration', () => {
-    expect(problemsOf(good.replace('90s', '12'))).toEqual([
+    expect(problemsOf(BAD.durationWithoutUnit.text)).toEqual([
       'models.yaml:2: budget: expected a duration such as 500ms, 0.5s or 2m, got 12',
     ]);
   });
 
   it('suggests the nearest key for a typo', () => {
-    const [problem] = problemsOf(good.replace('port: 8081', 'port: 8081\n    conurrency: 3'));
+    const [problem] = problemsOf(BAD.keyTypo.text);
     expect(problem).toBe('models.yaml:7: servers.llm.conurrency: unknown key (did you mean "concurrency"?)');
   });
 
   it('reports every problem, not just the first, in file order', () => {
-    const bad = good
-      .replace('port: 8081', 'port: "abc"\n    retryDelay: soon')
-      .replace('path: models/chat.gguf', 'path: 42');
-    const problems = problemsOf(bad);
+    const problems = problemsOf(BAD.wrongTypes.text);
     expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('servers.llm.port: expected number, got "abc"');
     expect(problems[1]).toContain('servers.llm.retryDelay: expected a duration');
@@ -167,48 +135,28 @@ describe('config', () => {
   });
 
   it('rejects a missing required key and an unknown kind', () => {
-    const problems = problemsOf(good.replace('    port: 8081\n', '').replace('kind: llm', 'kind: gpt'));
+    const problems = problemsOf(BAD.noPortUnknownKind.text);
     expect(problems.some((p) => p.includes('servers.llm.kind:') && p.includes('"gpt"'))).toBe(true);
     expect(problems.some((p) => p.endsWith('servers.llm.port: is required'))).toBe(true);
   });
 
   it('takes a foreign server by its command, and refuses a server with neither kind nor command', () => {
-    const foreign = `servers:
-  ext:
-    command: [llama-server, --port, "9000"]
-    port: 9000
-    health: /health
-`;
     expect(parseConfig(foreign, 'm.yaml', {}).servers[0]).toMatchObject({
       name: 'ext',
       kind: 'command',
       command: ['llama-server', '--port', '9000'],
       models: [],
     });
-    expect(problemsOf(foreign.replace('    command: [llama-server, --port, "9000"]\n', ''))).toEqual([
+    expect(problemsOf(BAD.neitherKindNorCommand.text)).toEqual([
       expect.stringContaining('servers.ext.kind: is required'),
     ]);
-    expect(
-      problemsOf(
-        good.replace(
-          '    models:\n      - name: chat\n        path: models/chat.gguf\n        source: demo:llama\n',
-          '    models: []\n',
-        ),
-      ),
-    ).toEqual([expect.stringContaining('servers.llm.models: expected at least one model')]);
+    expect(problemsOf(BAD.builtInWithoutModels.text)).toEqual([
+      expect.stringContaining('servers.llm.models: expected at least one model'),
+    ]);
   });
 
   it('rejects duplicate model names and a port used twice', () => {
-    const twice = `${good}      - name: chat
-        path: b.gguf
-  other:
-    kind: llm
-    port: 8081
-    models:
-      - name: x
-        path: x.gguf
-`;
-    const problems = problemsOf(twice);
+    const problems = problemsOf(BAD.modelTwicePortTwice.text);
     expect(problems).toContainEqual(
       expect.stringContaining('servers.llm.models[1].name: model name "chat" appears twice'),
     );
@@ -218,9 +166,7 @@ describe('config', () => {
   });
 
   it('substitutes ${ENV} and ${ENV:-default}, and names an unset variable', () => {
-    const text = good
-      .replace('port: 8081', 'port: 8081\n    host: ${HOST:-0.0.0.0}')
-      .replace('models/chat.gguf', '${MODELS}/chat.gguf');
+    const text = BAD.unsetVariable.text;
     expect(parseConfig(text, '/m.yaml', { MODELS: '/data' }).servers[0]).toMatchObject({
       host: '0.0.0.0',
       models: [{ file: '/data/chat.gguf' }],
@@ -234,27 +180,15 @@ describe('config', () => {
     expect(problemsOf('servers:\n  llm: [\n')[0]).toMatch(/^models\.yaml:\d+:\d+: not valid YAML/);
   });
 
-  /** A one-server config with `lines` added to the server `a` and its one model written as `model`. */
-  const serverWith = (lines: string[], model = '{ name: chat, path: chat.gguf }') =>
-    [
-      'servers:',
-      '  a:',
-      '    kind: llm',
-      '    port: 9',
-      ...lines.map((l) => `    ${l}`),
-      `    models: [${model}]`,
-      '',
-    ].join('\n');
-
   it('lists the keys allowed under restart, liveness and deploy when an unknown key is no near typo', () => {
-    expect(problemsOf(serverWith(['restart: { when: off }', 'liveness: { every: 5s }']))).toEqual([
+    expect(problemsOf(BAD.unknownKeysInRestartAndLiveness.text)).toEqual([
       'models.yaml:5: servers.a.restart.when: unknown key; expected one of policy, max, backoff',
       'models.yaml:6: servers.a.liveness.every: unknown key; expected one of period, timeout, failures, inference',
     ]);
-    expect(problemsOf(`deploy: { tag: x }\n${serverWith([])}`)).toEqual([
+    expect(problemsOf(BAD.unknownKeyInDeploy.text)).toEqual([
       'models.yaml:1: deploy.tag: unknown key; expected one of image, modelsVolume, cpu, memory',
     ]);
-    expect(problemsOf(serverWith(['restart: { polcy: off }']))).toEqual([
+    expect(problemsOf(BAD.restartKeyTypo.text)).toEqual([
       'models.yaml:5: servers.a.restart.polcy: unknown key (did you mean "policy"?)',
     ]);
   });
@@ -267,23 +201,23 @@ describe('config', () => {
   });
 
   it('names the key inside liveness that is wrong, and what each key of several forms takes', () => {
-    expect(problemsOf(serverWith(['liveness: { period: 5x }']))).toEqual([
+    expect(problemsOf(BAD.badLivenessPeriod.text)).toEqual([
       'models.yaml:5: servers.a.liveness.period: expected a duration such as 500ms, 0.5s or 2m, got "5x"',
     ]);
-    expect(problemsOf(serverWith(['liveness: { inference: 5x }']))).toEqual([
+    expect(problemsOf(BAD.badLivenessInference.text)).toEqual([
       'models.yaml:5: servers.a.liveness.inference: expected off or a duration such as 500ms, 0.5s or 2m, got "5x"',
     ]);
-    expect(problemsOf(serverWith(['liveness: 5s']))).toEqual([
+    expect(problemsOf(BAD.livenessNeitherOffNorMap.text)).toEqual([
       'models.yaml:5: servers.a.liveness: expected off, false, or a map of period, timeout, failures and inference, ' +
         'got "5s"',
     ]);
-    expect(problemsOf(serverWith(['gpu: cdua']))).toEqual([
+    expect(problemsOf(BAD.unknownGpu.text)).toEqual([
       'models.yaml:5: servers.a.gpu: expected false, auto, cuda, vulkan or metal, got "cdua"',
     ]);
   });
 
   it('says what an OCR language looks like', () => {
-    expect(problemsOf(serverWith([], '{ name: ocr, path: a.gguf, language: Eng }'))).toEqual([
+    expect(problemsOf(BAD.upperCaseLanguage.text)).toEqual([
       'models.yaml:5: servers.a.models[0].language: expected a language code in lower-case letters and "_", ' +
         'such as eng or chi_sim, got "Eng"',
     ]);
@@ -291,13 +225,11 @@ describe('config', () => {
 
   it('refuses sizes under one byte and fractions of a byte', () => {
     const expected = 'expected a size of at least 1 byte such as 512KB, 200MB or 1GB (or a whole number of bytes)';
-    expect(problemsOf(serverWith(['bodyLimit: 0', 'memoryLimit: 0.5']))).toEqual([
+    expect(problemsOf(BAD.sizesUnderOneByte.text)).toEqual([
       `models.yaml:5: servers.a.bodyLimit: ${expected}, got 0`,
       `models.yaml:6: servers.a.memoryLimit: ${expected}, got 0.5`,
     ]);
-    expect(problemsOf(serverWith(['memoryLimit: 0MB']))).toEqual([
-      `models.yaml:5: servers.a.memoryLimit: ${expected}, got "0MB"`,
-    ]);
+    expect(problemsOf(BAD.zeroSizeText.text)).toEqual([`models.yaml:5: servers.a.memoryLimit: ${expected}, got "0MB"`]);
     const server = parseConfig(serverWith(['bodyLimit: 1', 'memoryLimit: 2GB']), 'models.yaml', {}).servers[0];
     expect(server).toMatchObject({ bodyLimit: 1, memoryLimitBytes: 2e9 });
   });
