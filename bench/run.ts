@@ -5,7 +5,6 @@ import { benchAdmission } from './admission.js';
 import { benchAsrOcrLoad } from './asr-ocr-load.js';
 import { benchCaps } from './caps.js';
 import { benchColdstartSettings } from './coldstart-settings.js';
-import { benchCriticalPath } from './critical-path.js';
 import { benchCrashCorpusUp } from './crash-corpus-up.js';
 import { benchCrashRecovery } from './crash-recovery.js';
 import { benchCrashCorpus } from './crash-corpus.js';
@@ -66,11 +65,6 @@ const benches: Record<string, () => Promise<unknown>> = {
       scaleBytes: size('200MB'),
     }),
   'crash-corpus': () => benchCrashCorpus({ writeOutcomes: values['write-outcomes'] }),
-  'critical-path': () =>
-    benchCriticalPath({
-      runs: Number(values.runs ?? (values.quick ? 1 : 7)),
-      llmBytes: values.quick ? 20_000_000 : parseSize(values.size ?? '1GB')!,
-    }),
 };
 for (const [name, run] of Object.entries(benches)) {
   // `--only NAME` runs that benchmark, or every one whose name starts with NAME when none is called exactly that.

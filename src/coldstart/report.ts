@@ -1,5 +1,5 @@
-// Turns cold-start runs into the stable JSON report (shape documented in docs/cold-start.md): medians, spread, critical path,
-// pass/fail on the median, and models that got slower than in a baseline report.
+// Turns cold-start runs into the stable JSON report (shape documented in docs/cold-start.md): medians, spread, critical
+// path, pass/fail on the median, and models that got slower than in a baseline report.
 import type { RunResult } from './measure.js';
 
 export interface Stats {

@@ -22,8 +22,6 @@ export interface SupervisorOptions {
   warmup?: boolean;
   /** Watch ready servers (`liveness` in models.yaml); coldstart-test, a start-up test, does not. */
   watch?: boolean;
-  /** Start the servers off the last critical path at lower CPU priority (policies/critical-path.ts); default on. */
-  scheduleByCriticalPath?: boolean;
   spawner?: Spawner;
   probe?: Probe;
 }

@@ -8,7 +8,6 @@ import { bringUp, explain } from './bring-up.js';
 import type { ManagedServer, SupervisorCore, SupervisorOptions } from './core.js';
 import type { SummaryRow, SupervisorEvent } from './events.js';
 import { execaSpawner, launchSpec } from './launch-spec.js';
-import { criticalPath } from './policies/critical-path.js';
 import type { SupervisionPolicy } from './policies/policy.js';
 import { restartOnExit } from './policies/restart-on-exit.js';
 import { restartOnHang } from './policies/restart-on-hang.js';
@@ -37,7 +36,7 @@ export class Supervisor extends EventEmitter implements SupervisorCore {
     super();
     this.servers = config.servers.map((s) => ({ config: s, state: 'pending', restarts: 0 }));
     this.folded = initialView(config);
-    this.policies = [restartOnExit(this), restartOnHang(this), criticalPath(this)];
+    this.policies = [restartOnExit(this), restartOnHang(this)];
   }
 
   get running(): Config {
