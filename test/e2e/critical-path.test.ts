@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canRestorePriority } from '../../src/supervisor/policies/critical-path.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { writeDemoWhisper } from '../../src/models/demo-whisper.js';
 import { modelGate } from '../helpers/gate.js';
 import { modelctl } from '../helpers/modelctl.js';
+import { needs, PRIORITY_RIGHT } from '../helpers/needs.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -18,9 +18,10 @@ function niceness(pid: number): number[] {
   });
 }
 
-// Without the right to raise a priority again, the supervisor lowers none: there is nothing to see here then.
-describe.runIf(canRestorePriority())('start-up by critical path', () => {
-  it('starts a server ready sooner last time at lower priority, every thread restored when ready', async () => {
+describe('start-up by critical path', () => {
+  it('starts a server ready sooner last time at lower priority, every thread restored when ready', async (ctx) => {
+    // Without the right to raise a priority again, the supervisor lowers none: there is nothing to see then.
+    await needs(ctx, PRIORITY_RIGHT);
     mkdirSync(join(dir, 'models'));
     await writeDemoLlama(join(dir, 'models/chat.gguf'), { name: 'chat', bytes: 500_000, seed: 'chat' });
     await writeDemoWhisper(join(dir, 'whisper.bin'), { seed: 'w' });

@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import { modelGate } from '../helpers/gate.js';
+import { needs, TOOLS } from '../helpers/needs.js';
 import { health, startServer, until } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
@@ -19,7 +20,8 @@ const listenerScript = (socket: string) =>
   ].join('\n');
 
 describe('systemd readiness', () => {
-  it('sends READY=1 to NOTIFY_SOCKET only once every model is ready', async () => {
+  it('sends READY=1 to NOTIFY_SOCKET only once every model is ready', async (ctx) => {
+    await needs(ctx, TOOLS.python3);
     const dir = tempDir();
     const socket = join(dir, 'notify.sock');
     const listener = execa('python3', ['-c', listenerScript(socket)], { reject: false });

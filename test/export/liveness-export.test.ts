@@ -6,6 +6,7 @@ import { parseAllDocuments, parse } from 'yaml';
 import { loadConfig } from '../../common/config/load.js';
 import { exportFiles } from '../../src/commands/export.js';
 import { localSystemdVersion } from '../../src/export/systemd-version.js';
+import { needs, TOOLS } from '../helpers/needs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const configFile = join(tempDir('export-'), 'models.yaml');
@@ -29,7 +30,6 @@ writeFileSync(
 `,
 );
 const config = loadConfig(configFile, {});
-const hasSystemdAnalyze = (await execa('systemd-analyze', ['--version'], { reject: false })).exitCode === 0;
 const text = (target: string, extra = {}) => exportFiles(target, config, { config: 'models.yaml', ...extra });
 
 describe('export maps the watchdog numbers', () => {
@@ -72,20 +72,18 @@ describe('systemd units for the systemd that will run them', () => {
     expect(recent).toMatch(/^RestartMaxDelaySec=30$/m);
   });
 
-  it.skipIf(!hasSystemdAnalyze)(
-    'pass systemd-analyze verify on this machine without a warning (and a newer target would warn)',
-    async () => {
-      const write = (version: number) => {
-        const dir = tempDir('units-');
-        for (const u of text('systemd', { systemdVersion: String(version) })) writeFileSync(join(dir, u.file), u.text);
-        return text('systemd').map((u) => join(dir, u.file));
-      };
-      const local = localSystemdVersion();
-      const verify = (files: string[]) => execa('systemd-analyze', ['verify', ...files], { reject: false });
-      const clean = await verify(write(local));
-      expect(clean.stderr).toBe('');
-      expect(clean.exitCode).toBe(0);
-      if (local < 254) expect((await verify(write(256))).stderr).toMatch(/Unknown key 'RestartSteps'/);
-    },
-  );
+  it('pass systemd-analyze verify on this machine without a warning (and a newer target would warn)', async (ctx) => {
+    await needs(ctx, TOOLS.systemdAnalyze);
+    const write = (version: number) => {
+      const dir = tempDir('units-');
+      for (const u of text('systemd', { systemdVersion: String(version) })) writeFileSync(join(dir, u.file), u.text);
+      return text('systemd').map((u) => join(dir, u.file));
+    };
+    const local = localSystemdVersion();
+    const verify = (files: string[]) => execa('systemd-analyze', ['verify', ...files], { reject: false });
+    const clean = await verify(write(local));
+    expect(clean.stderr).toBe('');
+    expect(clean.exitCode).toBe(0);
+    if (local < 254) expect((await verify(write(256))).stderr).toMatch(/Unknown key 'RestartSteps'/);
+  });
 });

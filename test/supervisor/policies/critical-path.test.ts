@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../common/config/load.js';
 import { timingLogFile } from '../../../common/timing/writer.js';
 import {
-  canRestorePriority,
   lastColdStartMs,
   lowerPriority,
   offCriticalPath,
@@ -14,6 +13,7 @@ import {
 } from '../../../src/supervisor/policies/critical-path.js';
 import type { SupervisorEvent } from '../../../src/supervisor/events.js';
 import { Supervisor } from '../../../src/supervisor/supervisor.js';
+import { needs, PRIORITY_RIGHT } from '../../helpers/needs.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const dir = tempDir();
@@ -73,7 +73,8 @@ describe('start-up scheduling by critical path', () => {
     expect(lastColdStartMs(dir, 'nobody')).toBeUndefined();
   });
 
-  it.skipIf(!canRestorePriority())('lowers a server 10 below the supervisor, never past nice 19', async () => {
+  it('lowers a server 10 below the supervisor, never past nice 19', async (ctx) => {
+    await needs(ctx, PRIORITY_RIGHT);
     const own = getPriority();
     const child = spawn('sleep', ['30']);
     try {
@@ -90,48 +91,46 @@ describe('start-up scheduling by critical path', () => {
     }
   });
 
-  it.skipIf(!canRestorePriority())(
-    "puts a server lowered while it started back to the supervisor's own priority, not to 0",
-    async () => {
-      const home = join(dir, 'niced');
-      const config = parseConfig(
-        `grace: 50ms
+  it("puts a server lowered while it started back to the supervisor's own priority, not to 0", async (ctx) => {
+    await needs(ctx, PRIORITY_RIGHT);
+    const home = join(dir, 'niced');
+    const config = parseConfig(
+      `grace: 50ms
 servers:
   fast: { kind: llm, port: 18101, models: [{ name: m, path: m.gguf }] }
   slow: { kind: llm, port: 18102, models: [{ name: m, path: m.gguf }] }
 `,
-        join(home, 'models.yaml'),
-        {},
+      join(home, 'models.yaml'),
+      {},
+    );
+    // Last time `slow` was the critical path: `fast` starts lowered now.
+    for (const [server, ms] of [
+      ['fast', 100],
+      ['slow', 900],
+    ] as const) {
+      mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
+      writeFileSync(
+        timingLogFile(config.stateDir, server),
+        `${JSON.stringify({ server, event: 'server_ready', ms })}\n`,
       );
-      // Last time `slow` was the critical path: `fast` starts lowered now.
-      for (const [server, ms] of [
-        ['fast', 100],
-        ['slow', 900],
-      ] as const) {
-        mkdirSync(join(config.stateDir, 'logs'), { recursive: true });
-        writeFileSync(
-          timingLogFile(config.stateDir, server),
-          `${JSON.stringify({ server, event: 'server_ready', ms })}\n`,
-        );
-      }
-      const own = getPriority();
-      const children: ChildProcess[] = [];
-      const sup = new Supervisor(config, {
-        budgetMs: 5000,
-        spawner: () => children[children.push(readySoon()) - 1]!,
-      });
-      const spawned = new Map<string, number>();
-      sup.on('event', (e: SupervisorEvent) => e.type === 'spawned' && spawned.set(e.server, e.pid!));
-      // The supervisor runs below normal priority (under `nice`, say); its servers start with its niceness.
-      setPriority(own + 3);
-      try {
-        await sup.up();
-        expect(new Set(niceness(spawned.get('fast')!))).toEqual(new Set([own + 3]));
-        expect(new Set(niceness(spawned.get('slow')!))).toEqual(new Set([own + 3]));
-      } finally {
-        setPriority(own);
-        await sup.shutdown();
-      }
-    },
-  );
+    }
+    const own = getPriority();
+    const children: ChildProcess[] = [];
+    const sup = new Supervisor(config, {
+      budgetMs: 5000,
+      spawner: () => children[children.push(readySoon()) - 1]!,
+    });
+    const spawned = new Map<string, number>();
+    sup.on('event', (e: SupervisorEvent) => e.type === 'spawned' && spawned.set(e.server, e.pid!));
+    // The supervisor runs below normal priority (under `nice`, say); its servers start with its niceness.
+    setPriority(own + 3);
+    try {
+      await sup.up();
+      expect(new Set(niceness(spawned.get('fast')!))).toEqual(new Set([own + 3]));
+      expect(new Set(niceness(spawned.get('slow')!))).toEqual(new Set([own + 3]));
+    } finally {
+      setPriority(own);
+      await sup.shutdown();
+    }
+  });
 });
