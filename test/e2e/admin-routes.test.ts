@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
@@ -92,5 +92,48 @@ describe('per-model load and unload on a running server', () => {
     expect((await post(`${server.url}/admin/models/other/load`)).status).toBe(404);
     expect(server.output()).not.toContain('other.gguf');
     expect(server.output()).toMatch(/chat unloaded in \d+ ms/);
+  });
+});
+
+describe('POST /admin/reload on a running server', () => {
+  it('applies its section of the file again (200), refuses changed process settings (409) and a bad file (422)', async () => {
+    const server = await llmServer();
+    const file = join(dir, `llm-${server.port}.yaml`);
+    const original = readFileSync(file, 'utf8');
+    const reload = async () => {
+      const res = await post(`${server.url}/admin/reload`);
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown> & { error?: { message: string } },
+      };
+    };
+    const models = async () => (await health(server)).body.models.map((m) => [m.name, m.state]);
+
+    writeFileSync(file, `${original}      - { name: second, path: chat.gguf }\n`);
+    const added = await reload();
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ ok: true, models: [{ name: 'second', action: 'add', ok: true }] });
+    expect(await models()).toEqual([
+      ['chat', 'ready'],
+      ['second', 'ready'],
+    ]);
+
+    writeFileSync(file, `${original.replace('kind: llm', 'kind: llm\n    threads: 7')}`);
+    const restart = await reload();
+    expect(restart.status).toBe(409);
+    expect(restart.body.error?.message).toMatch(/^process settings changed \(.*threads.*\): restart this server$/);
+
+    writeFileSync(file, original.replace('kind: llm', 'kind: lmm'));
+    const bad = await reload();
+    expect(bad.status).toBe(422);
+    expect(bad.body.error?.message).toMatch(/^the config is not valid; nothing changed: .*servers\.llm\.kind/);
+
+    // Neither refusal changed a thing: both models still serve from the same process.
+    expect(await models()).toEqual([
+      ['chat', 'ready'],
+      ['second', 'ready'],
+    ]);
+    expect(await complete(server, 'second')).toBe(200);
+    expect(server.child.exitCode).toBeNull();
   });
 });
