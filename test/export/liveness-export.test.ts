@@ -35,16 +35,24 @@ const text = (target: string, extra = {}) => exportFiles(target, config, { confi
 describe('export maps the watchdog numbers', () => {
   it('into Kubernetes livenessProbes: /livez for ours, the health URL for a foreign server, none when off', () => {
     const objects = text('k8s').flatMap((f) => parseAllDocuments(f.text).map((d) => d.toJS()));
-    const probeOf = (name: string) =>
+    const containerOf = (name: string) =>
       objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `modelctl-${name}`).spec.template.spec
-        .containers[0].livenessProbe;
+        .containers[0];
+    const probeOf = (name: string) => containerOf(name).livenessProbe;
     expect(probeOf('llm')).toEqual({
       httpGet: { path: '/livez', port: 'http' },
       periodSeconds: 7,
       timeoutSeconds: 3,
       failureThreshold: 4,
     });
-    expect(probeOf('foreign').httpGet.path).toBe('/status');
+    // A foreign server's liveness is an HTTP GET of its health path (its defaults: 5 s, 2 s, 3), never a TCP check.
+    expect(probeOf('foreign')).toEqual({
+      httpGet: { path: '/status', port: 'http' },
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    });
+    expect(JSON.stringify(containerOf('foreign'))).not.toContain('tcpSocket');
     expect(probeOf('quiet')).toBeUndefined();
   });
 
