@@ -96,7 +96,7 @@ describe('per-model load and unload on a running server', () => {
 });
 
 describe('POST /admin/reload on a running server', () => {
-  it('applies its section of the file again (200), refuses changed process settings (409) and a bad file (422)', async () => {
+  it('applies its section of the file again (200); refuses new process settings (409), a bad file (422)', async () => {
     const server = await llmServer();
     const file = join(dir, `llm-${server.port}.yaml`);
     const original = readFileSync(file, 'utf8');
