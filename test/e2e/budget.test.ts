@@ -1,5 +1,6 @@
-// The budget error of a real stack says where each model stood: a 400 MB model is frozen mid-load (its server stopped
-// with SIGSTOP once it reported progress), so however fast the machine, it is still loading when the budget runs out.
+// The budget error of a real stack says where each model stood: two 250 MB models, each on a server of its own, are
+// frozen mid-load (each server stopped with SIGSTOP once its model reported progress), so however fast the machine,
+// both are still loading when the budget runs out.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -12,8 +13,9 @@ const dir = tempDir();
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'models'));
-  await writeDemoLlama(join(dir, 'models/big.gguf'), { name: 'big', bytes: 400e6, seed: 'big' });
-  await writeDemoLlama(join(dir, 'models/next.gguf'), { name: 'next', bytes: 1e6, seed: 'next' });
+  for (const name of ['chat', 'code']) {
+    await writeDemoLlama(join(dir, `models/${name}.gguf`), { name, bytes: 250e6, seed: name });
+  }
 }, 60_000);
 
 describe('a stack that overruns its budget', () => {
@@ -26,35 +28,48 @@ servers:
   llm:
     kind: llm
     port: ${await freePort()}
-    models:
-      - { name: big, path: models/big.gguf }
-      - { name: next, path: models/next.gguf }
+    models: [{ name: chat, path: models/chat.gguf }]
+  other:
+    kind: llm
+    port: ${await freePort()}
+    models: [{ name: code, path: models/code.gguf }]
 `,
     );
     // Long enough for a busy machine to start the server and begin the load; the frozen load never ends anyway.
     const run = modelctl(['up', '-c', file, '--json', '--no-pull', '--budget', '15s']);
-    const pid = Number((await run.waitFor((e) => e.type === 'spawned')).pid);
-    onTestFinished(() => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already: up stopped it
-      }
-    });
-    await run.waitFor((e) => {
-      const t = e.event as TimingEvent | undefined;
-      return e.type === 'timing' && t?.event === 'load_progress' && (t.rate ?? 0) > 0 && (t.fraction ?? 1) < 0.7;
-    });
-    process.kill(pid, 'SIGSTOP');
+    /** Stops the server of `model` as soon as that model reports progress (with a rate) short of the end. */
+    const freezeMidLoad = async (server: string, model: string) => {
+      const pid = Number((await run.waitFor((e) => e.type === 'spawned' && e.server === server)).pid);
+      onTestFinished(() => {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already: up stopped it
+        }
+      });
+      await run.waitFor((e) => {
+        const t = e.event as TimingEvent | undefined;
+        return (
+          e.type === 'timing' &&
+          t?.event === 'load_progress' &&
+          t.model === model &&
+          (t.rate ?? 0) > 0 &&
+          (t.fraction ?? 1) < 0.7
+        );
+      });
+      process.kill(pid, 'SIGSTOP');
+    };
+    await Promise.all([freezeMidLoad('llm', 'chat'), freezeMidLoad('other', 'code')]);
 
     const result = await run.waitFor((e) => e.type === 'result', 60_000);
     expect(result).toMatchObject({ ok: false, exitCode: 3 });
     const still = /^cold-start budget of 15000 ms exceeded; still loading: (.*)$/.exec(String(result.error))?.[1];
     expect(still, String(result.error)).toBeDefined();
-    expect(still!.split(/, (?=llm\/)/)).toEqual([
-      expect.stringMatching(/^llm\/big \(loading, attempt 1, \d+% at [\d.]+ [kMG]?B\/s, about \d[\w .]* to go\)$/),
-      // Its load waits for a free engine instance: loading, with no progress yet.
-      'llm/next (loading, attempt 1)',
+    const progress = (server: string, model: string) =>
+      new RegExp(`^${server}/${model} \\(loading, attempt 1, \\d+% at [\\d.]+ [kMG]?B/s, about \\d[\\w .]* to go\\)$`);
+    expect(still!.split(/, (?=\w+\/)/)).toEqual([
+      expect.stringMatching(progress('llm', 'chat')),
+      expect.stringMatching(progress('other', 'code')),
     ]);
     expect((await run.child).exitCode).toBe(3);
   });
