@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { needs, TOOLS } from './helpers/needs.js';
 
 const modelctl = (...args: string[]) =>
   execa('node', ['bin/modelctl.js', ...args], { reject: false, env: { NO_COLOR: '1' } });
@@ -9,7 +10,6 @@ const only = (env: Record<string, string>) => ({ env: { PATH: process.env.PATH!,
 /** Runs the CLI on a real terminal (util-linux `script` gives it a pty) and returns what it wrote there. */
 const onTerminal = async (env: Record<string, string>, ...args: string[]) =>
   (await execa('script', ['-qec', `node bin/modelctl.js ${args.join(' ')}`, '/dev/null'], only(env))).stdout;
-const hasScript = (await execa('script', ['--version'], { reject: false })).exitCode === 0;
 const GREEN = '\x1b[32m';
 
 describe('modelctl CLI', () => {
@@ -25,7 +25,8 @@ describe('modelctl CLI', () => {
     expect(option.stderr).toContain('Usage: modelctl validate [options]');
   });
 
-  it.skipIf(!hasScript)('colours its output on a terminal, never with NO_COLOR, never into a pipe', async () => {
+  it('colours its output on a terminal, never with NO_COLOR, never into a pipe', async (ctx) => {
+    await needs(ctx, TOOLS.script);
     expect(await onTerminal({ TERM: 'xterm' }, 'validate')).toContain(`${GREEN}✔`);
     expect(await onTerminal({ TERM: 'xterm', NO_COLOR: '1' }, 'validate')).not.toContain('\x1b[');
     const piped = await execa('node', ['bin/modelctl.js', 'validate'], only({ TERM: 'xterm' }));

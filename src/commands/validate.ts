@@ -51,14 +51,18 @@ function planText(p: ServerPlanReport): string {
 export async function validate(opts: { config: string; json?: boolean; plan?: boolean }): Promise<void> {
   const config = loadConfig(opts.config);
   const plans = opts.plan ? await Promise.all(config.servers.filter(isBuiltin).map(planServer)) : undefined;
-  if (opts.json) return console.log(JSON.stringify({ valid: true, config, plan: plans }, null, 2));
+  if (opts.json) console.log(JSON.stringify({ valid: true, config, plan: plans }, null, 2));
+  else printPlain(opts.config, config, plans);
+  // With --json too: the plan says which model, the exit code that one can never load.
+  const never = (plans ?? []).flatMap((p) => p.loads.filter((l) => l.never).map((l) => `${p.server}/${l.model}`));
+  if (never.length > 0) throw new ModelctlError(`can never load: ${never.join(', ')}`);
+}
+
+function printPlain(file: string, config: Config, plans: ServerPlanReport[] | undefined): void {
   const models = config.servers.reduce((n, s) => n + s.models.length, 0);
   const counts = `${config.servers.length} server(s), ${models} model(s)`;
-  console.log(`${paint.green('✔')} ${opts.config}: ${counts}, budget ${formatMs(config.budgetMs)}`);
-  if (!plans) return;
-  console.log(`\n${plans.map(planText).join('\n\n')}\n${planNote(config)}`);
-  const never = plans.flatMap((p) => p.loads.filter((l) => l.never).map((l) => `${p.server}/${l.model}`));
-  if (never.length > 0) throw new ModelctlError(`can never load: ${never.join(', ')}`);
+  console.log(`${paint.green('✔')} ${file}: ${counts}, budget ${formatMs(config.budgetMs)}`);
+  if (plans) console.log(`\n${plans.map(planText).join('\n\n')}\n${planNote(config)}`);
 }
 
 function planNote(config: Config): string {

@@ -1,18 +1,16 @@
-import { writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
+import { needs, OTHER_ADDRESS, otherAddress } from '../helpers/needs.js';
 import { health, startServer, until, type RunningServer } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
 const TOKEN = 'e2e-admin-token-0123456789';
 
-/** This machine's own non-loopback IPv4 address: a caller that is not loopback, without leaving the machine. */
-const ownAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+/** This machine's own address outside loopback: a caller that is not loopback, without leaving the machine. */
+const ownAddress = otherAddress();
 
 beforeAll(async () => {
   await writeDemoLlama(join(dir, 'chat.gguf'), { name: 'chat', bytes: 500_000, seed: 'chat' });
@@ -49,8 +47,9 @@ const post = (url: string, headers: Record<string, string> = {}, body?: unknown)
 const complete = (s: RunningServer, model: string) =>
   post(`${s.url}/v1/completions`, {}, { model, prompt: 'hi', max_tokens: 2 }).then((r) => r.status);
 
-describe.skipIf(!ownAddress)(`admin routes from a non-loopback caller (${ownAddress})`, () => {
-  it('refuses them without an admin token (403), while loopback callers and the API are served', async () => {
+describe(`admin routes from a non-loopback caller (${ownAddress ?? 'none here'})`, () => {
+  it('refuses them without an admin token (403), while loopback callers and the API are served', async (ctx) => {
+    await needs(ctx, OTHER_ADDRESS);
     const server = await llmServer();
     const remote = `http://${ownAddress}:${server.port}`;
     const refused = await post(`${remote}/admin/warmup`);
@@ -62,7 +61,8 @@ describe.skipIf(!ownAddress)(`admin routes from a non-loopback caller (${ownAddr
     expect((await health(server)).body.models[0]!.state).toBe('ready');
   });
 
-  it('with adminToken: 401 without it (loopback too), 403 with a wrong one, 200 with it', async () => {
+  it('with adminToken: 401 without it (loopback too), 403 with a wrong one, 200 with it', async (ctx) => {
+    await needs(ctx, OTHER_ADDRESS);
     const server = await llmServer('adminToken: ${MODELCTL_ADMIN_TOKEN}\n', { MODELCTL_ADMIN_TOKEN: TOKEN });
     const remote = `http://${ownAddress}:${server.port}`;
     const missing = await post(`${remote}/admin/warmup`);
@@ -92,5 +92,48 @@ describe('per-model load and unload on a running server', () => {
     expect((await post(`${server.url}/admin/models/other/load`)).status).toBe(404);
     expect(server.output()).not.toContain('other.gguf');
     expect(server.output()).toMatch(/chat unloaded in \d+ ms/);
+  });
+});
+
+describe('POST /admin/reload on a running server', () => {
+  it('applies its section of the file again (200); refuses new process settings (409), a bad file (422)', async () => {
+    const server = await llmServer();
+    const file = join(dir, `llm-${server.port}.yaml`);
+    const original = readFileSync(file, 'utf8');
+    const reload = async () => {
+      const res = await post(`${server.url}/admin/reload`);
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown> & { error?: { message: string } },
+      };
+    };
+    const models = async () => (await health(server)).body.models.map((m) => [m.name, m.state]);
+
+    writeFileSync(file, `${original}      - { name: second, path: chat.gguf }\n`);
+    const added = await reload();
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ ok: true, models: [{ name: 'second', action: 'add', ok: true }] });
+    expect(await models()).toEqual([
+      ['chat', 'ready'],
+      ['second', 'ready'],
+    ]);
+
+    writeFileSync(file, `${original.replace('kind: llm', 'kind: llm\n    threads: 7')}`);
+    const restart = await reload();
+    expect(restart.status).toBe(409);
+    expect(restart.body.error?.message).toMatch(/^process settings changed \(.*threads.*\): restart this server$/);
+
+    writeFileSync(file, original.replace('kind: llm', 'kind: lmm'));
+    const bad = await reload();
+    expect(bad.status).toBe(422);
+    expect(bad.body.error?.message).toMatch(/^the config is not valid; nothing changed: .*servers\.llm\.kind/);
+
+    // Neither refusal changed a thing: both models still serve from the same process.
+    expect(await models()).toEqual([
+      ['chat', 'ready'],
+      ['second', 'ready'],
+    ]);
+    expect(await complete(server, 'second')).toBe(200);
+    expect(server.child.exitCode).toBeNull();
   });
 });

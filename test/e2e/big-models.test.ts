@@ -8,6 +8,7 @@ import type { TimingEvent } from '../../common/timing/events.js';
 import { writeDemoLlama } from '../../src/models/demo-llama.js';
 import type { StackState } from '../../src/supervisor/state-file.js';
 import { modelctl } from '../helpers/modelctl.js';
+import { needs, TOOLS } from '../helpers/needs.js';
 import { healthy, settled, startServerFrom } from '../helpers/server.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 
@@ -170,7 +171,8 @@ describe('progress of a big load', () => {
     await run.child;
   });
 
-  it('shows a progress bar in the live view on a terminal', async () => {
+  it('shows a progress bar in the live view on a terminal', async (ctx) => {
+    await needs(ctx, TOOLS.tmux);
     const file = await config('progress-tty', ['models:', `  - { name: big, path: ${big} }`]);
     const session = `modelctl-${process.pid}`;
     const cli = join(process.cwd(), 'bin/modelctl.js');

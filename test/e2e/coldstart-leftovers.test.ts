@@ -20,7 +20,8 @@ describe('coldstart-test after a failed run', () => {
     const orphanFile = join(dir, 'orphan.pid');
     const config = join(dir, 'models.yaml');
     const leaky = await fake('leaky', ['--orphan-to', orphanFile]);
-    const early = await fake('early', ['--exit-early', '3']);
+    // It fails the run only once the other has left its process behind, however slowly the machine starts them.
+    const early = await fake('early', ['--exit-early', '3', '--exit-when', orphanFile]);
     writeFileSync(config, `grace: 500ms\nservers:\n${leaky}${early}`);
     const r = await modelctl(['coldstart-test', '-c', config, '--json']).child;
     const orphan = Number(readFileSync(orphanFile, 'utf8'));

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { ColdStartReport } from '../../src/coldstart/report.js';
 import { killQuietly } from '../../common/processes.js';
 import { modelGate } from '../helpers/gate.js';
+import { needs, TOOLS } from '../helpers/needs.js';
+import { processesMentioning } from '../helpers/processes.js';
 import { realStack } from '../helpers/stacks.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
 import { FAKE_SERVER, modelctl } from '../helpers/modelctl.js';
@@ -13,14 +14,6 @@ import { FAKE_SERVER, modelctl } from '../helpers/modelctl.js';
 const dir = tempDir();
 
 const stack = (name: string, llmModels: string) => realStack(dir, name, llmModels);
-
-/** No process of this config is left: our servers carry the config path in their arguments. */
-async function processesOf(config: string): Promise<string> {
-  return (await execa('pgrep', ['-af', config], { reject: false })).stdout
-    .split('\n')
-    .filter((l) => l && !l.includes('pgrep'))
-    .join('\n');
-}
 
 const CHAT = '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }';
 const twoModels = `
@@ -46,8 +39,6 @@ function baselineReport(file: string, loads: Record<string, Record<string, numbe
 }
 /** No real load takes 1 ms, and none takes a million seconds: the first is always slower, the second never. */
 const [IMPOSSIBLY_FAST, IMPOSSIBLY_SLOW] = [1, 1e9];
-
-const hasFincore = (await execa('fincore', ['--version'], { reject: false })).exitCode === 0;
 
 describe('modelctl coldstart-test', () => {
   it('passes on the demo stack, flags models slower than the last --report, writes JSON and JUnit', async () => {
@@ -119,7 +110,7 @@ describe('modelctl coldstart-test', () => {
       'model ocr loaded',
     ]);
     expect(cases.every((c) => c.failure === undefined)).toBe(true);
-    expect(await processesOf(config)).toBe('');
+    expect(await processesMentioning(config)).toEqual([]);
   });
 
   it('compares with --baseline instead when it is given, and says which models got slower', async () => {
@@ -163,7 +154,7 @@ ${CHAT}
     );
     expect(XMLValidator.validate(readFileSync(junit, 'utf8'))).toBe(true);
     expect(readFileSync(junit, 'utf8')).toContain('<failure message="cold-start budget of 10000 ms exceeded');
-    expect(await processesOf(config)).toBe('');
+    expect(await processesMentioning(config)).toEqual([]);
   });
 
   it('fails with exit 1 and the reason when a model is corrupt', async () => {
@@ -179,7 +170,7 @@ ${CHAT}
       state: 'failed',
       attempts: 2,
     });
-    expect(await processesOf(config)).toBe('');
+    expect(await processesMentioning(config)).toEqual([]);
   });
 
   it('refuses to measure a server already listening on a configured port', async () => {
@@ -218,7 +209,8 @@ ${CHAT}
     expect(report.reason).toBe(`processes left running after stop: ${orphan}`);
   });
 
-  it.skipIf(!hasFincore)('--drop-caches evicts the model files from the page cache before the run', async () => {
+  it('--drop-caches evicts the model files from the page cache before the run', async (ctx) => {
+    await needs(ctx, TOOLS.fincore);
     // The fake server asks the kernel (fincore) at its start how much of the model file is cached. The model is made
     // by the run's own pull, so its pages start out cached and not yet written back.
     const residentFile = join(dir, 'resident.txt');

@@ -8,13 +8,12 @@ import type { Timeline } from '../../src/report/timeline/model.js';
 import { findBrowser, runInPage, screenshot } from '../helpers/browser.js';
 import { modelGate } from '../helpers/gate.js';
 import { modelctl } from '../helpers/modelctl.js';
+import { BROWSER, needs } from '../helpers/needs.js';
 import { realStack } from '../helpers/stacks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
 const browser = await findBrowser();
-/** CI sets this, so a missing browser fails the test there instead of skipping it. */
-const browserRequired = process.env.MODELCTL_REQUIRE_BROWSER === '1';
 
 const twoModels =
   '      - { name: chat, path: models/chat.gguf, source: "demo:llama?size=500KB" }\n' +
@@ -50,10 +49,10 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the waterfall of coldstart-test --html, in headless Chromium', () => {
-  it.runIf(browser || browserRequired)('renders a picture: a non-blank PNG of the window size', async () => {
-    if (!browser) throw new Error('no chromium on PATH (apt-get install -y chromium), and MODELCTL_REQUIRE_BROWSER=1');
+  it('renders a picture: a non-blank PNG of the window size', async (ctx) => {
+    await needs(ctx, BROWSER);
     const png = join(dir, 'waterfall.png');
-    await screenshot(browser, page, png, 1100, 500);
+    await screenshot(browser!, page, png, 1100, 500);
     const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([1100, 500]);
     const pixels = (test: (r: number, g: number, b: number) => boolean) => {
@@ -72,11 +71,11 @@ describe('the waterfall of coldstart-test --html, in headless Chromium', () => {
     ).toBeGreaterThan(500);
   });
 
-  it.runIf(browser || browserRequired)('draws the bars and marks where the JSON report says', async () => {
-    if (!browser) throw new Error('no chromium on PATH (apt-get install -y chromium), and MODELCTL_REQUIRE_BROWSER=1');
+  it('draws the bars and marks where the JSON report says', async (ctx) => {
+    await needs(ctx, BROWSER);
     const html = readFileSync(page, 'utf8');
     expect(html).toContain('run 1 of 1');
-    const boxes = JSON.parse(await runInPage(browser, join(dir, 'measured.html'), html, MEASURE, 1100)) as Box[];
+    const boxes = JSON.parse(await runInPage(browser!, join(dir, 'measured.html'), html, MEASURE, 1100)) as Box[];
     const ticks = boxes.filter((b) => b.tickMs !== undefined);
     const [first, last] = [ticks[0]!, ticks.at(-1)!];
     const perMs = (last.left - first.left) / (Number(last.tickMs) - Number(first.tickMs));

@@ -6,6 +6,7 @@ import { parseAllDocuments, parse } from 'yaml';
 import { loadConfig } from '../../common/config/load.js';
 import { exportFiles } from '../../src/commands/export.js';
 import { localSystemdVersion } from '../../src/export/systemd-version.js';
+import { needs, TOOLS } from '../helpers/needs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const configFile = join(tempDir('export-'), 'models.yaml');
@@ -29,22 +30,29 @@ writeFileSync(
 `,
 );
 const config = loadConfig(configFile, {});
-const hasSystemdAnalyze = (await execa('systemd-analyze', ['--version'], { reject: false })).exitCode === 0;
 const text = (target: string, extra = {}) => exportFiles(target, config, { config: 'models.yaml', ...extra });
 
 describe('export maps the watchdog numbers', () => {
   it('into Kubernetes livenessProbes: /livez for ours, the health URL for a foreign server, none when off', () => {
     const objects = text('k8s').flatMap((f) => parseAllDocuments(f.text).map((d) => d.toJS()));
-    const probeOf = (name: string) =>
+    const containerOf = (name: string) =>
       objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `modelctl-${name}`).spec.template.spec
-        .containers[0].livenessProbe;
+        .containers[0];
+    const probeOf = (name: string) => containerOf(name).livenessProbe;
     expect(probeOf('llm')).toEqual({
       httpGet: { path: '/livez', port: 'http' },
       periodSeconds: 7,
       timeoutSeconds: 3,
       failureThreshold: 4,
     });
-    expect(probeOf('foreign').httpGet.path).toBe('/status');
+    // A foreign server's liveness is an HTTP GET of its health path (its defaults: 5 s, 2 s, 3), never a TCP check.
+    expect(probeOf('foreign')).toEqual({
+      httpGet: { path: '/status', port: 'http' },
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    });
+    expect(JSON.stringify(containerOf('foreign'))).not.toContain('tcpSocket');
     expect(probeOf('quiet')).toBeUndefined();
   });
 
@@ -72,20 +80,18 @@ describe('systemd units for the systemd that will run them', () => {
     expect(recent).toMatch(/^RestartMaxDelaySec=30$/m);
   });
 
-  it.skipIf(!hasSystemdAnalyze)(
-    'pass systemd-analyze verify on this machine without a warning (and a newer target would warn)',
-    async () => {
-      const write = (version: number) => {
-        const dir = tempDir('units-');
-        for (const u of text('systemd', { systemdVersion: String(version) })) writeFileSync(join(dir, u.file), u.text);
-        return text('systemd').map((u) => join(dir, u.file));
-      };
-      const local = localSystemdVersion();
-      const verify = (files: string[]) => execa('systemd-analyze', ['verify', ...files], { reject: false });
-      const clean = await verify(write(local));
-      expect(clean.stderr).toBe('');
-      expect(clean.exitCode).toBe(0);
-      if (local < 254) expect((await verify(write(256))).stderr).toMatch(/Unknown key 'RestartSteps'/);
-    },
-  );
+  it('pass systemd-analyze verify on this machine without a warning (and a newer target would warn)', async (ctx) => {
+    await needs(ctx, TOOLS.systemdAnalyze);
+    const write = (version: number) => {
+      const dir = tempDir('units-');
+      for (const u of text('systemd', { systemdVersion: String(version) })) writeFileSync(join(dir, u.file), u.text);
+      return text('systemd').map((u) => join(dir, u.file));
+    };
+    const local = localSystemdVersion();
+    const verify = (files: string[]) => execa('systemd-analyze', ['verify', ...files], { reject: false });
+    const clean = await verify(write(local));
+    expect(clean.stderr).toBe('');
+    expect(clean.exitCode).toBe(0);
+    if (local < 254) expect((await verify(write(256))).stderr).toMatch(/Unknown key 'RestartSteps'/);
+  });
 });

@@ -66,8 +66,9 @@ export function modelctl(args: string[], cwd?: string): UpRun {
   };
 }
 
-/** Waits until every pid has exited; false if any is alive after `ms`. */
+/** Waits until every pid has exited; false if any is alive after `ms`. No pid at all is an error, never a pass. */
 export async function allGone(pids: number[], ms = 10_000): Promise<boolean> {
+  if (pids.length === 0) throw new Error('no process to wait for: the check would pass without looking');
   return (await waitUntilGone(pids, ms)).length === 0;
 }
 

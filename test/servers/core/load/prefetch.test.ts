@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prefetch } from '../../../../servers/core/load/prefetch.js';
 import { evictFromCache } from '../../../../src/models/page-cache.js';
+import { needs, TOOLS } from '../../../helpers/needs.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const dir = tempDir();
@@ -24,7 +25,8 @@ function randomFile(name: string, bytes: number): string {
 }
 
 describe('prefetch', () => {
-  it('brings evicted model files back into the page cache', async () => {
+  it('brings evicted model files back into the page cache', async (ctx) => {
+    await needs(ctx, TOOLS.fincore);
     const files = [randomFile('a.bin', 48 * MiB), randomFile('b.bin', 48 * MiB), randomFile('c.bin', 16 * MiB)];
     await evictFromCache(files);
     for (const f of files) expect(resident(f), `${f} evicted`).toBeLessThan(4 * MiB);
@@ -34,7 +36,8 @@ describe('prefetch', () => {
       expect(resident(f), `${f} read ahead`).toBeGreaterThan(0.95 * (f.endsWith('c.bin') ? 16 : 48) * MiB);
   });
 
-  it('skips a FIFO, a missing file and an empty one, and still reads the rest', async () => {
+  it('skips a FIFO, a missing file and an empty one, and still reads the rest', async (ctx) => {
+    await needs(ctx, TOOLS.fincore);
     const fifo = join(dir, 'dead-mount.gguf');
     execFileSync('mkfifo', [fifo]);
     const empty = join(dir, 'empty.gguf');
@@ -45,7 +48,8 @@ describe('prefetch', () => {
     expect(resident(real)).toBeGreaterThan(15 * MiB);
   });
 
-  it('stops at the next chunk when aborted and reads no further file (a stopping server waits for it)', async () => {
+  it('stops at the next chunk when aborted and reads no further file (a stopping server waits for it)', async (ctx) => {
+    await needs(ctx, TOOLS.fincore);
     const [first, second] = [randomFile('first.bin', 160 * MiB), randomFile('second.bin', 160 * MiB)];
     await evictFromCache([first, second]);
     const stop = new AbortController();
